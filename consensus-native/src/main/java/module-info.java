@@ -1,0 +1,4 @@
+/** Native Raft consensus provider. */
+module dev.haseq.consensus.raft {
+    requires dev.haseq.api;
+}
