@@ -1,0 +1,76 @@
+package dev.haseq.launcher.config;
+
+import dev.haseq.api.HostPort;
+import dev.haseq.api.config.ConfigProblem;
+import dev.haseq.api.config.RaftSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Rules that span sections: no two listeners on the same port, and warnings for settings that
+ * work but are probably not what the operator wants.
+ */
+final class ConsistencyChecks {
+    private static final Set<String> WILDCARD = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0", "*");
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
+    private static final List<Path> TEMPORARY = List.of(Path.of("/tmp"), Path.of("/dev/shm"), Path.of("/var/tmp"),
+            Path.of("/run"));
+
+    private ConsistencyChecks() {
+    }
+
+    private record Listener(String key, String host, int port) {
+    }
+
+    static void check(RaftSettings raft, NodeSettings node, RpcSettings rpc, MetricsSettings metrics, P2pSettings p2p,
+                      DaSettings da, List<ConfigProblem> errors, List<ConfigProblem> warnings) {
+        List<Listener> listeners = new ArrayList<>();
+        listeners.add(listener(RaftSettings.RAFT_ADDR, raft.raftAddr()));
+        listeners.add(listener(RpcSettings.ADDRESS, rpc.address()));
+        if (metrics.enabled()) {
+            listeners.add(listener(MetricsSettings.ADDRESS, metrics.address()));
+        }
+        listeners.add(new Listener(P2pSettings.LISTEN_ADDRESS, p2p.listenAddress().host(), p2p.listenAddress().port()));
+        for (int i = 0; i < listeners.size(); i++) {
+            for (int j = i + 1; j < listeners.size(); j++) {
+                Listener a = listeners.get(i);
+                Listener b = listeners.get(j);
+                if (a.port() == b.port() && overlap(a.host(), b.host())) {
+                    errors.add(new ConfigProblem(b.key(), a.key() + " (" + a.host() + ":" + a.port() + ") and " + b.key()
+                            + " (" + b.host() + ":" + b.port() + ") listen on the same port; give each its own port"));
+                }
+            }
+        }
+
+        Path dir = raft.raftDir().toAbsolutePath().normalize();
+        if (TEMPORARY.stream().anyMatch(dir::startsWith)) {
+            warnings.add(new ConfigProblem(RaftSettings.RAFT_DIR, RaftSettings.RAFT_DIR + " (" + dir + ") is on "
+                    + "temporary storage: the Raft state is the node's cluster identity and must survive reboots "
+                    + "(fine for a local try-out, not for production)"));
+        }
+        if (node.lazyMode() && !node.aggregator()) {
+            warnings.add(new ConfigProblem(NodeSettings.LAZY_MODE, NodeSettings.LAZY_MODE + " has no effect unless "
+                    + NodeSettings.AGGREGATOR + " is true (only an aggregator produces blocks)"));
+        }
+        if (raft.enable() && p2p.peers().isEmpty() && da.provider().isEmpty()) {
+            warnings.add(new ConfigProblem(P2pSettings.PEERS, "raft.enable is true but neither " + P2pSettings.PEERS
+                    + " nor " + DaSettings.PROVIDER + " is set: a node that falls more than raft.trailing_logs entries "
+                    + "behind receives a snapshot and then has nowhere to fetch the historical blocks from; "
+                    + "configure P2P on every node (the operator guide, \"Interaction with P2P\")"));
+        }
+    }
+
+    private static Listener listener(String key, HostPort hp) {
+        return new Listener(key, hp.host(), hp.port());
+    }
+
+    private static boolean overlap(String a, String b) {
+        String x = a.toLowerCase(Locale.ROOT);
+        String y = b.toLowerCase(Locale.ROOT);
+        return x.equals(y) || WILDCARD.contains(x) || WILDCARD.contains(y)
+                || (LOOPBACK.contains(x) && LOOPBACK.contains(y));
+    }
+}

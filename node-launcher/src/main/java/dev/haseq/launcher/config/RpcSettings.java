@@ -1,0 +1,31 @@
+package dev.haseq.launcher.config;
+
+import dev.haseq.api.HostPort;
+
+/**
+ * The {@code rpc.*} keys: the HTTP API.
+ *
+ * @param address         host:port to listen on
+ * @param maxRequestBytes the largest request body accepted
+ */
+public record RpcSettings(HostPort address, long maxRequestBytes) {
+    public static final String ADDRESS = "rpc.address";
+    public static final String MAX_REQUEST_BYTES = "rpc.max_request_bytes";
+
+    public RpcSettings {
+        if (address == null) {
+            throw new IllegalArgumentException("rpc address must not be null");
+        }
+    }
+
+    static RpcSettings parse(ValueReader r, NodeSettings node) {
+        HostPort address = r.hostPort(ADDRESS);
+        long maxRequest = r.bytes(MAX_REQUEST_BYTES, 1L << 10, 1L << 30);
+        if (r.ok(MAX_REQUEST_BYTES, NodeSettings.MAX_TX_BYTES) && maxRequest < node.maxTxBytes()) {
+            r.error(MAX_REQUEST_BYTES, MAX_REQUEST_BYTES + " (" + ByteSizes.format(maxRequest) + ") must be >= "
+                    + NodeSettings.MAX_TX_BYTES + " (" + ByteSizes.format(node.maxTxBytes())
+                    + "), or the largest allowed transaction cannot be submitted");
+        }
+        return new RpcSettings(address, maxRequest);
+    }
+}
