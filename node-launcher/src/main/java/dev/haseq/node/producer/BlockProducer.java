@@ -142,7 +142,9 @@ public final class BlockProducer implements ConsensusListener, AutoCloseable {
                 return;
             }
             producing = true;
-            lastBlockNanos = chain.head().timestampNanos();
+            // Lazy mode measures the interval from the last block; before the first block, from now.
+            long headTs = chain.head().timestampNanos();
+            lastBlockNanos = chain.head().height() > 0 ? headTs : ClockNanos.now(clock);
             scheduleTick(e, Duration.ZERO);
         }));
     }
