@@ -59,15 +59,14 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
     private final Histogram commitLatency;
 
     public NodeMetrics() {
-        dropwizard.register("haseq.chain.height", (Gauge<Long>) () -> height);
-        dropwizard.register("haseq.raft.term", (Gauge<Long>) () -> statusOr(ConsensusStatus::term, 0L));
-        dropwizard.register("haseq.raft.is_leader", (Gauge<Integer>) () -> statusOr(s -> s.role() == Role.LEADER ? 1 : 0, 0));
-        dropwizard.register("haseq.raft.commit_index", (Gauge<Long>) () -> statusOr(ConsensusStatus::commitIndex, 0L));
-        dropwizard.register("haseq.raft.applied_index", (Gauge<Long>) () -> statusOr(ConsensusStatus::appliedIndex, 0L));
-        dropwizard.register("haseq.raft.applied_lag", (Gauge<Long>) () ->
-                statusOr(s -> Math.max(0, s.commitIndex() - s.appliedIndex()), 0L));
-        dropwizard.register("haseq.raft.last_log_index", (Gauge<Long>) () -> statusOr(ConsensusStatus::lastLogIndex, 0L));
-        dropwizard.register("haseq.raft.snapshot_index", (Gauge<Long>) () -> statusOr(ConsensusStatus::snapshotIndex, 0L));
+        dropwizard.register("haseq.chain.height", new Value(() -> height));
+        dropwizard.register("haseq.raft.term", new Value(() -> statusOr(ConsensusStatus::term, 0L)));
+        dropwizard.register("haseq.raft.is_leader", new Value(() -> statusOr(s -> s.role() == Role.LEADER ? 1 : 0, 0)));
+        dropwizard.register("haseq.raft.commit_index", new Value(() -> statusOr(ConsensusStatus::commitIndex, 0L)));
+        dropwizard.register("haseq.raft.applied_index", new Value(() -> statusOr(ConsensusStatus::appliedIndex, 0L)));
+        dropwizard.register("haseq.raft.applied_lag", new Value(() -> statusOr(s -> Math.max(0, s.commitIndex() - s.appliedIndex()), 0L)));
+        dropwizard.register("haseq.raft.last_log_index", new Value(() -> statusOr(ConsensusStatus::lastLogIndex, 0L)));
+        dropwizard.register("haseq.raft.snapshot_index", new Value(() -> statusOr(ConsensusStatus::snapshotIndex, 0L)));
         DropwizardExports.builder().dropwizardRegistry(dropwizard).register(prometheus);
 
         GaugeWithCallback.builder().name("haseq_raft_peer_last_contact_seconds")
@@ -93,14 +92,22 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
                 .register(prometheus);
     }
 
+    /** A Dropwizard gauge with a stable type name (the exported HELP text names the type). */
+    private record Value(Supplier<Number> read) implements Gauge<Number> {
+        @Override
+        public Number getValue() {
+            return read.get();
+        }
+    }
+
     /** Reads term, role, indexes and peers from consensus at scrape time. */
     public void bindConsensus(Supplier<ConsensusStatus> statusSupplier) {
         this.status = statusSupplier;
     }
 
     public void bindMempool(Mempool mempool) {
-        dropwizard.register("haseq.mempool.size", (Gauge<Integer>) mempool::size);
-        dropwizard.register("haseq.mempool.bytes", (Gauge<Long>) mempool::bytes);
+        dropwizard.register("haseq.mempool.size", new Value(mempool::size));
+        dropwizard.register("haseq.mempool.bytes", new Value(mempool::bytes));
     }
 
     private <T> T statusOr(java.util.function.Function<ConsensusStatus, T> f, T otherwise) {
