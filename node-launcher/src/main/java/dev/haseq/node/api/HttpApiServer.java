@@ -56,10 +56,10 @@ public final class HttpApiServer implements AutoCloseable {
                     }
                 });
         try {
-            channel = b.bind(settings.address().host(), settings.address().port()).sync().channel();
+            channel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException("cannot listen on rpc.address " + settings.address() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on rpc.address " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
     }
 
