@@ -1,6 +1,6 @@
 /** The node and the launcher. */
 module dev.haseq.node {
-    requires dev.haseq.api;
+    requires transitive dev.haseq.api;
 
     // node: HTTP API, metrics
     requires io.netty.common;
