@@ -350,6 +350,25 @@ class HttpApiTest {
         assertThat(get(n, "/health/live").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void pipelinedRequestsAreAnsweredInRequestOrderEvenWhenTheFirstWaits() throws Exception {
+        TestNode n = new TestNode("node-1", MEMPOOL, Map.of(), MAX_REQUEST, Duration.ofMillis(300), keys);
+        nodes.add(n);
+        n.consensus.elect(); // no producer: the first request waits for its 504
+        String body = "set p 1";
+        String two = "POST /tx?wait=commit HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                + "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", n.server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(two.getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            int first = all.indexOf("HTTP/1.1 504");
+            int second = all.indexOf("HTTP/1.1 200");
+            assertThat(first).isNotNegative();
+            assertThat(second).isGreaterThan(first);
+        }
+    }
+
     /** Sends raw bytes, half-closes, and reads whatever comes back (bounded by a read timeout). */
     private static String rawExchange(TestNode n, byte[] bytes) throws IOException {
         try (Socket s = new Socket("127.0.0.1", n.server.port())) {
