@@ -232,6 +232,26 @@ class HttpApiTest {
     }
 
     @Test
+    void aFollowerRelaysTheLeadersRefusalsIncludingRetryAfter() throws Exception {
+        TestNode leader = node("node-1", new MempoolSettings(1, 100_000, 1000, 100), Map.of());
+        leader.consensus.elect(); // no producer: the pool stays full after one tx
+        TestNode follower = node("node-2", MEMPOOL, Map.of(leader.id, leader.rpc()));
+        follower.consensus.followerOf(Optional.of(leader.id));
+        assertThat(post(follower, "/tx", "set a 1").statusCode()).isEqualTo(202);
+        HttpResponse<String> full = post(follower, "/tx", "set b 1");
+        assertThat(full.statusCode()).isEqualTo(503);
+        assertThat(full.headers().firstValue("retry-after")).hasValue("2");
+        assertThat(json(full).get("error").asText()).contains("full");
+        HttpResponse<String> invalid = post(follower, "/tx", "nonsense");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+
+        leader.close();
+        HttpResponse<String> down = post(follower, "/tx", "set c 1");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(json(down).get("error").asText()).contains("cannot reach the leader node-1");
+    }
+
+    @Test
     void withoutAKnownLeaderOrItsAddressAFollowerAnswers503() throws Exception {
         TestNode n = node("node-2", MEMPOOL, Map.of());
         HttpResponse<String> noLeader = post(n, "/tx", "set a 1");
