@@ -5,6 +5,8 @@ import dev.haseq.api.storage.StorageException;
 import dev.haseq.storage.file.io.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -18,6 +20,7 @@ import java.util.zip.CRC32C;
 final class EntryReader {
     /** Adjacent records are read together up to this many bytes per call. */
     private static final int MAX_READ = 8 << 20;
+    private static final int MAX_ATTEMPTS = 5;
 
     private EntryReader() {
     }
@@ -67,13 +70,24 @@ final class EntryReader {
     private static void readGroup(Segment seg, long first, long last, int bytes, CRC32C crc, List<LogEntry> out) {
         long start = seg.position(first);
         byte[] buf = new byte[bytes];
-        try {
-            if (!DurableFiles.readFully(seg.channel(), ByteBuffer.wrap(buf), start)) {
-                throw new StorageException("log segment " + seg.path() + " ends before offset " + (start + bytes)
-                        + " where index " + last + " should end: the file was cut while the log was open");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!DurableFiles.readFully(seg.readChannel(), ByteBuffer.wrap(buf), start)) {
+                    throw new StorageException("log segment " + seg.path() + " ends before offset " + (start + bytes)
+                            + " where index " + last + " should end: the file was cut while the log was open");
+                }
+                break;
+            } catch (ClosedByInterruptException e) {
+                throw new StorageException("interrupted while reading " + seg.path() + " at offset " + start, e);
+            } catch (ClosedChannelException e) {
+                // Another reader was interrupted and closed the shared read channel: reopen and retry.
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new StorageException("cannot read " + seg.path() + " at offset " + start
+                            + ": its read channel kept being closed by interrupted readers", e);
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot read " + seg.path() + " at offset " + start + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + seg.path() + " at offset " + start + ": " + e.getMessage(), e);
         }
         int off = 0;
         for (long i = first; i <= last; i++) {

@@ -36,6 +36,8 @@ import java.util.zip.CRC32C;
  * they look up and read records (so no file is truncated, deleted or closed under them); the
  * writer writes records beyond the published end without the lock and takes the write lock only
  * to publish them or to change files. {@code firstIndex()}/{@code lastIndex()} are volatile reads.
+ * Readers use their own channel per segment, so a reader interrupted mid-read (which makes NIO
+ * close the channel) fails only its own call; interrupting the writer thread fails the store.
  * After an I/O error the store refuses further writes (its files may hold a partial write that
  * only recovery on open can judge).
  */

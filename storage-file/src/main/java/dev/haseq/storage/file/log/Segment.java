@@ -5,6 +5,7 @@ import dev.haseq.storage.file.io.StampedHeader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -20,7 +21,14 @@ final class Segment {
 
     private final Path path;
     private final long firstIndex;
+    /** The writer's channel: appends, truncation, force. */
     private final FileChannel channel;
+    /**
+     * Readers' channel, opened on first read and reopened if closed. Separate from the writer's
+     * because NIO closes a channel when a thread blocked in it is interrupted: an interrupted
+     * reader must not take the writer down with it.
+     */
+    private volatile FileChannel readChannel;
     /** offsets[k] is the file position of the record of index firstIndex + k. */
     private int[] offsets;
     private int count;
@@ -64,6 +72,21 @@ final class Segment {
 
     FileChannel channel() {
         return channel;
+    }
+
+    /** The channel readers use; reopened when an interrupted reader closed it. */
+    FileChannel readChannel() throws IOException {
+        FileChannel ch = readChannel;
+        if (ch == null || !ch.isOpen()) {
+            synchronized (this) {
+                ch = readChannel;
+                if (ch == null || !ch.isOpen()) {
+                    ch = FileChannel.open(path, StandardOpenOption.READ);
+                    readChannel = ch;
+                }
+            }
+        }
+        return ch;
     }
 
     long firstIndex() {
@@ -118,6 +141,10 @@ final class Segment {
 
     void close() {
         try {
+            FileChannel r = readChannel;
+            if (r != null) {
+                r.close();
+            }
             channel.close();
         } catch (IOException e) {
             throw new StorageException("cannot close " + path + ": " + e.getMessage(), e);

@@ -260,6 +260,24 @@ class FileLogStoreTest {
     }
 
     @Test
+    void anInterruptedReaderDoesNotBreakTheWriterOrOtherReaders() throws Exception {
+        try (FileLogStore log = open()) {
+            log.append(entries(1, 20, 1, 500));
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> log.entry(1)).isInstanceOf(StorageException.class).hasMessageContaining("interrupted");
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt stays visible to the caller").isTrue();
+            }
+            log.append(entries(21, 22, 1, 500));
+            log.sync();
+            Thread other = Thread.ofPlatform().start(() -> assertThat(log.entry(1).data()[0]).isEqualTo((byte) 1));
+            other.join();
+            assertThat(log.read(1, 22, Long.MAX_VALUE)).hasSize(22);
+        }
+    }
+
+    @Test
     void aClosedLogRejectsUse() {
         FileLogStore log = open();
         log.append(entries(1, 2, 1, 10));
