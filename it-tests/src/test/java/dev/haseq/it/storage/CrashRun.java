@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One crash of a {@link CrashChild}: start it, wait until it has printed a chosen number of
@@ -46,6 +47,8 @@ public final class CrashRun {
         Path stderr = Files.createTempFile(work, "crash-child-", ".err");
         Process p = ChildJvm.start(jvmFlags, CrashChild.class, args, stderr);
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        // Process.destroyForcibly() also closes our end of the pipe; a read failing after that is the end.
+        AtomicBoolean killed = new AtomicBoolean();
         Thread pump = Thread.ofPlatform().daemon().name("crash-child-stdout").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -53,7 +56,9 @@ public final class CrashRun {
                     lines.add(line);
                 }
             } catch (IOException e) {
-                lines.add("!pump " + e);
+                if (!killed.get()) {
+                    lines.add("!pump " + e);
+                }
             } finally {
                 lines.add(EOF);
             }
@@ -81,6 +86,7 @@ public final class CrashRun {
                 Thread.sleep(delayMillis);
             }
         } finally {
+            killed.set(true);
             p.destroyForcibly();
             if (!p.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 throw new AssertionError("crash child did not die after SIGKILL");

@@ -276,6 +276,7 @@ final class RecordQueue implements AutoCloseable {
                 return null;
             }
             long idx = dc.index();
+            noteFile(idx, t);
             if (expected >= 0 && idx != expected) {
                 throw new StorageException("Chronicle returned index " + Long.toHexString(idx) + " for "
                         + Long.toHexString(expected) + " in " + dir);
@@ -286,7 +287,7 @@ final class RecordQueue implements AutoCloseable {
             byte[] buf = new byte[len];
             b.read(buf, 0, len);
             try {
-                return new Read(idx, QueueRecord.decode(buf, len), null, null, len);
+                return new Read(idx, QueueRecord.decode(buf, len), null, where(idx, pos), len);
             } catch (IllegalArgumentException e) {
                 return new Read(idx, null, e.getMessage(), where(idx, pos), len);
             }
@@ -304,6 +305,7 @@ final class RecordQueue implements AutoCloseable {
                         return;
                     }
                     long idx = dc.index();
+                    noteFile(idx, t);
                     Bytes<?> b = dc.wire().bytes();
                     long pos = b.readPosition();
                     int len = (int) b.readRemaining();
@@ -325,6 +327,17 @@ final class RecordQueue implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             throw new StorageException("cannot read the Chronicle queue in " + dir + ": " + e, e);
+        }
+    }
+
+    /** Remembers which file holds the cycle a tailer is reading (Chronicle's listener is not called for every file). */
+    private void noteFile(long queueIndex, ExcerptTailer t) {
+        int cycle = rollCycle.toCycle(queueIndex);
+        if (!cycleFiles.containsKey(cycle)) {
+            File f = t.currentFile();
+            if (f != null) {
+                cycleFiles.put(cycle, f);
+            }
         }
     }
 
