@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One crash of a {@link CrashChild}: start it, wait until it has printed a chosen number of
- * "durable" lines, wait a little more, SIGKILL it ({@link Process#destroyForcibly()}), and collect
+ * "durable" lines, wait a little more, SIGKILL it ({@link ProcessHandle#destroyForcibly()}), and collect
  * every complete line it printed (including those still in the pipe after the kill).
+ * The kill is SIGKILL: no shutdown hooks, no flushing, like {@code kill -9} or an OOM kill.
  */
 public final class CrashRun {
     /** Upper bound for one child's life; only a liveness guard, far above what a run needs. */
@@ -47,8 +47,6 @@ public final class CrashRun {
         Path stderr = Files.createTempFile(work, "crash-child-", ".err");
         Process p = ChildJvm.start(jvmFlags, CrashChild.class, args, stderr);
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        // Process.destroyForcibly() also closes our end of the pipe; a read failing after that is the end.
-        AtomicBoolean killed = new AtomicBoolean();
         Thread pump = Thread.ofPlatform().daemon().name("crash-child-stdout").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -56,9 +54,7 @@ public final class CrashRun {
                     lines.add(line);
                 }
             } catch (IOException e) {
-                if (!killed.get()) {
-                    lines.add("!pump " + e);
-                }
+                lines.add("!pump " + e);
             } finally {
                 lines.add(EOF);
             }
@@ -86,8 +82,9 @@ public final class CrashRun {
                 Thread.sleep(delayMillis);
             }
         } finally {
-            killed.set(true);
-            p.destroyForcibly();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+            // pipe and lose lines the child printed (after durable operations) just before it died.
+            p.toHandle().destroyForcibly();
             if (!p.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 throw new AssertionError("crash child did not die after SIGKILL");
             }
