@@ -232,6 +232,10 @@ public final class ChronicleLogStore implements LogStore {
                     throw new IllegalArgumentException("append must continue the log at index " + expect
                             + " without gaps, got " + e.index() + " (log is [" + first + ", " + last + "])");
                 }
+                if (e.data().length > RecordQueue.MAX_RECORD_BYTES - 64) {
+                    throw new IllegalArgumentException("entry " + e.index() + " has " + e.data().length
+                            + " bytes of data; the Chronicle log takes at most " + (RecordQueue.MAX_RECORD_BYTES - 64));
+                }
                 if (e.term() < prevTerm) {
                     throw new IllegalArgumentException("entry " + e.index() + " has term " + e.term()
                             + ", below the previous term " + prevTerm);
