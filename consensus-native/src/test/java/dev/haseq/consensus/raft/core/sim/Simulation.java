@@ -103,6 +103,8 @@ public final class Simulation {
     private long[] commitTerm = new long[1024];
     private long committedMax;
     private final Map<Long, Long> entryChains = new HashMap<>();
+    /** (voter, term) -> the candidate it granted its vote to, as seen on the wire. */
+    private final Map<Long, NodeId> votesGranted = new HashMap<>();
 
     // client state
     private long clientSeq;
@@ -462,6 +464,12 @@ public final class Simulation {
             makeDurable(node, node.pendingOps.poll());
         }
         for (Message m : rd.messagesAfterPersist()) {
+            if (m instanceof Message.VoteResponse v && v.granted()) {
+                NodeId before = votesGranted.putIfAbsent(v.term() * 16 + node.idx, v.to());
+                if (before != null && !before.equals(v.to())) {
+                    fail(node + " granted its vote in term " + v.term() + " to " + before + " and then to " + v.to());
+                }
+            }
             send(m);
         }
         rd.installSnapshot().ifPresent(meta -> {
