@@ -77,11 +77,12 @@ public final class RaftCore {
     private NodeId transferAwaiting;
     private long transferAwaitDeadline;
 
-    private ArrayList<Message> messages = new ArrayList<>();
-    private ArrayList<Message> messagesAfterPersist = new ArrayList<>();
-    private ArrayList<CoreEvent> events = new ArrayList<>();
-    private ArrayList<Ready.SnapshotWrite> snapshotWrites = new ArrayList<>();
-    private ArrayList<Ready.SnapshotRead> snapshotReads = new ArrayList<>();
+    // Buffers reused across Readys: each Ready takes an immutable copy (none when empty).
+    private final ArrayList<Message> messages = new ArrayList<>();
+    private final ArrayList<Message> messagesAfterPersist = new ArrayList<>();
+    private final ArrayList<CoreEvent> events = new ArrayList<>();
+    private final ArrayList<Ready.SnapshotWrite> snapshotWrites = new ArrayList<>();
+    private final ArrayList<Ready.SnapshotRead> snapshotReads = new ArrayList<>();
     private SnapshotMeta pendingInstall;
     /** Sequence of the Ready carrying an install not yet advanced (0: none, -1: not yet handed out). */
     private long installReadySequence;
@@ -387,11 +388,11 @@ public final class RaftCore {
         }
         Ready rd = new Ready(++readySequence, soft, hard, snapshotWrites, install, truncate, compact, entries, mustSync,
                 messages, messagesAfterPersist, committed, snapshotReads, events);
-        messages = new ArrayList<>();
-        messagesAfterPersist = new ArrayList<>();
-        events = new ArrayList<>();
-        snapshotWrites = new ArrayList<>();
-        snapshotReads = new ArrayList<>();
+        messages.clear();
+        messagesAfterPersist.clear();
+        events.clear();
+        snapshotWrites.clear();
+        snapshotReads.clear();
         return rd;
     }
 
