@@ -94,6 +94,7 @@ public final class Simulation {
     private final long snapshotThreshold;
     private boolean healed;
     private long liveDeadline;
+    private long liveBound;
     private long finalAckedIndex = -1;
     private boolean done;
 
@@ -141,7 +142,7 @@ public final class Simulation {
             nodes[i] = new SimNode(ids[i], i);
         }
         blocked = new boolean[n][n];
-        faultEnd = TICK * (150 + rnd.nextInt(250));
+        faultEnd = TICK * (200 + rnd.nextInt(400));
         dropRate = pick(0, 0, 0.01, 0.05, 0.15);
         dupRate = pick(0, 0.01, 0.05);
         minDelay = 20 + rnd.nextInt(200);
@@ -192,7 +193,7 @@ public final class Simulation {
             schedule(expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
             schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
             schedule(faultEnd, Kind.HEAL_ALL, -1, 0, null);
-            long hardStop = faultEnd + 2000 * TICK;
+            long hardStop = faultEnd + 20_000 * TICK;
             while (!done) {
                 Event ev = queue.poll();
                 if (ev == null) {
@@ -775,7 +776,16 @@ public final class Simulation {
                 n.core.setCatchingUp(false);
             }
         }
-        liveDeadline = now + TICK * 40L * ELECTION_TIMEOUT;
+        // Bounded recovery: elections plus draining the backlog the client built up (one entry per
+        // round trip in the slowest configurations).
+        long backlog = 0;
+        for (SimNode n : nodes) {
+            for (SimNode m : nodes) {
+                backlog = Math.max(backlog, n.core.lastIndex() - m.core.commitIndex());
+            }
+        }
+        liveBound = 40L * ELECTION_TIMEOUT + 4 * backlog;
+        liveDeadline = now + TICK * liveBound;
         schedule(now + TICK, Kind.LIVENESS, -1, 0, null);
     }
 
@@ -788,7 +798,7 @@ public final class Simulation {
                         .append("/commit ").append(n.core.commitIndex()).append("/applied ").append(n.smIndex)
                         .append("/last ").append(n.core.lastIndex());
             }
-            fail("no progress within " + (40 * ELECTION_TIMEOUT) + " ticks after all faults healed"
+            fail("no progress within " + liveBound + " ticks after all faults healed"
                     + (finalAckedIndex < 0 ? " (no fresh proposal committed)" : " (nodes did not converge on "
                     + finalAckedIndex + ")") + ":" + s);
         }
