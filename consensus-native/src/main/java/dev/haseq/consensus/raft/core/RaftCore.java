@@ -301,6 +301,15 @@ public final class RaftCore {
         }
     }
 
+    /**
+     * True once {@code appliedIndex} is {@code raft.snapshot_threshold} or more entries past the
+     * latest snapshot: the driver should snapshot its state machine and report it with
+     * {@link #snapshotTaken}.
+     */
+    public boolean snapshotDue(long appliedIndex) {
+        return appliedIndex - log.snapshotIndex() >= cfg.snapshotThreshold();
+    }
+
     /** The state machine is (not) catching up on history; while it is, this node never campaigns. */
     public void setCatchingUp(boolean value) {
         this.catchingUp = value;
