@@ -85,4 +85,25 @@ class RestartTest {
                 .hasMessageContaining("entries 3..4 are missing")
                 .hasMessageContaining("do not belong together");
     }
+
+    @Test
+    void singleMemberClusterElectsItselfAndCommitsOnItsOwnDurableWrite() {
+        CoreConfig solo = new CoreConfig(A, List.of(), 10, 1, 30, 5, 4, 1 << 20, 8, 64, 0, 100, 1 << 20);
+        InMemoryLog log = new InMemoryLog();
+        RaftCore core = new RaftCore(solo, TermAndVote.INITIAL, log, Optional.empty(), new SplittableRandom(3));
+        for (int i = 0; i < 20 && !core.isLeader(); i++) {
+            core.tick();
+        }
+        assertThat(core.isLeader()).isTrue();
+        Proposal p = core.propose(new byte[] {42});
+        Ready first = core.ready();
+        assertThat(first.entries()).hasSize(2);
+        assertThat(first.committedEntries()).as("nothing is committed before it is durable").isEmpty();
+        log.append(first.entries());
+        core.advance(first);
+
+        Ready second = core.ready();
+        assertThat(second.committedEntries()).extracting(LogEntry::index).containsExactly(1L, p.index());
+        assertThat(core.hasValidLease()).isTrue();
+    }
 }
