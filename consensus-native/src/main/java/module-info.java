@@ -1,4 +1,11 @@
-/** Native Raft consensus provider. */
+/** Native Raft consensus provider: a pure core, a Netty TCP transport and the driver. */
 module dev.haseq.consensus.raft {
     requires dev.haseq.api;
+    requires io.netty.common;
+    requires io.netty.buffer;
+    requires io.netty.transport;
+    requires io.netty.codec;
+    requires io.netty.handler;
+
+    exports dev.haseq.consensus.raft.transport;
 }
