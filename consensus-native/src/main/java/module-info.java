@@ -7,5 +7,9 @@ module dev.haseq.consensus.raft {
     requires io.netty.codec;
     requires io.netty.handler;
 
+    exports dev.haseq.consensus.raft.core;
     exports dev.haseq.consensus.raft.transport;
+    exports dev.haseq.consensus.raft.node;
+
+    provides dev.haseq.api.consensus.ConsensusProvider with dev.haseq.consensus.raft.node.NativeConsensusProvider;
 }
