@@ -159,6 +159,12 @@ public final class RaftNode implements ConsensusNode {
         transport.start();
     }
 
+    /** Started and neither closed nor halted. */
+    boolean isStartedAndOpen() {
+        RaftLoop l = loop;
+        return l != null && !closed && l.isRunning();
+    }
+
     /** How this node found its {@code raft_dir} at {@link #start()}. */
     ClusterIdentity.StartMode startMode() {
         return startMode;
