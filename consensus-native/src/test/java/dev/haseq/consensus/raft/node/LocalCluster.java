@@ -38,19 +38,27 @@ final class LocalCluster implements AutoCloseable {
     final List<NodeId> ids = new ArrayList<>();
     final List<Integer> ports;
     final Path base;
-    final MemDisk disk = new MemDisk();
+    final StorageKit storage;
     final RaftNode[] nodes;
-    final RecordingStateMachine[] machines;
+    final StateMachine[] machines;
+    private final java.util.function.IntFunction<StateMachine> machineFactory;
     final List<CountingListener> listeners = new ArrayList<>();
     private final Map<String, String> extra;
 
     LocalCluster(int size, Path base, Map<String, String> extraSettings) {
+        this(size, base, extraSettings, StorageKit.mem(), i -> new RecordingStateMachine());
+    }
+
+    LocalCluster(int size, Path base, Map<String, String> extraSettings, StorageKit storage,
+                 java.util.function.IntFunction<StateMachine> machineFactory) {
         this.size = size;
+        this.storage = storage;
+        this.machineFactory = machineFactory;
         this.base = base;
         this.extra = extraSettings;
         this.ports = FreePorts.pick(size);
         this.nodes = new RaftNode[size];
-        this.machines = new RecordingStateMachine[size];
+        this.machines = new StateMachine[size];
         for (int i = 0; i < size; i++) {
             ids.add(NodeId.of("node-" + (i + 1)));
             listeners.add(new CountingListener());
@@ -89,12 +97,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     ConsensusContext context(int i, RaftSettings s, StateMachine sm) {
-        return new ConsensusContext(s, sm, disk.logProvider(), disk.stableProvider(), disk.snapshotProvider(),
+        return new ConsensusContext(s, sm, storage.log(), storage.stable(), storage.snapshots(),
                 StorageEvents.NONE, listeners.get(i), Clock.systemUTC());
     }
 
     RaftNode start(int i) {
-        machines[i] = new RecordingStateMachine();
+        machines[i] = machineFactory.apply(i);
         nodes[i] = new RaftNode(context(i, settings(i), machines[i]), new SplittableRandom(31L * i + 7));
         nodes[i].start();
         return nodes[i];
@@ -109,7 +117,7 @@ final class LocalCluster implements AutoCloseable {
     /** Crash-like stop: no leadership transfer, unsynced log appends lost. */
     void halt(int i) {
         nodes[i].halt();
-        disk.crash(raftDir(i));
+        storage.crash().accept(raftDir(i));
     }
 
     void closeNode(int i) {
@@ -185,9 +193,14 @@ final class LocalCluster implements AutoCloseable {
 
     void awaitReplicated(int i, List<String> expected) {
         Await.until(WAIT, ids.get(i) + " applied " + expected.size() + " entries",
-                () -> machines[i].size() >= expected.size());
-        org.assertj.core.api.Assertions.assertThat(machines[i].entries()).as(ids.get(i) + "'s state machine")
+                () -> rec(i).size() >= expected.size());
+        org.assertj.core.api.Assertions.assertThat(rec(i).entries()).as(ids.get(i) + "'s state machine")
                 .isEqualTo(expected);
+    }
+
+    /** The state machine of node {@code i}, for clusters built with the default (recording) machines. */
+    RecordingStateMachine rec(int i) {
+        return (RecordingStateMachine) machines[i];
     }
 
     static <T> T await(Supplier<java.util.concurrent.CompletableFuture<T>> call) throws Exception {

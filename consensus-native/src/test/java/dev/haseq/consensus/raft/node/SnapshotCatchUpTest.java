@@ -41,7 +41,7 @@ class SnapshotCatchUpTest {
             c.start(lagging);
             c.awaitReplicated(lagging, expected);
             assertThat(c.listeners.get(lagging).snapshotsInstalled.get()).isPositive();
-            assertThat(c.machines[lagging].restores()).isPositive();
+            assertThat(c.rec(lagging).restores()).isPositive();
             assertThat(c.listeners.get(now).snapshotsSent.get()).isPositive();
             c.propose("c");
             expected.add("c");

@@ -81,7 +81,7 @@ class ThreeNodeClusterTest {
                 assertThat(f).isCompleted();
                 assertThat(f.get().index()).isLessThanOrEqualTo(applied);
             }
-            assertThat(c.machines[leader].size()).isEqualTo(20);
+            assertThat(c.rec(leader).size()).isEqualTo(20);
         }
     }
 
@@ -204,7 +204,7 @@ class ThreeNodeClusterTest {
             all.add("r-after");
             c.awaitReplicated(all);
             for (int i = 0; i < 3; i++) {
-                assertThat(c.machines[i].restores()).as("node %d restored a snapshot", i).isEqualTo(1);
+                assertThat(c.rec(i).restores()).as("node %d restored a snapshot", i).isEqualTo(1);
             }
         }
     }
