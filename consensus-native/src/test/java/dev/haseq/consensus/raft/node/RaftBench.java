@@ -146,8 +146,8 @@ public final class RaftBench {
                         lat.length / (total / 1e9));
             }
             if (only.contains("B")) {
-                pipelined(n, 5, false);
-                long[] r = pipelined(n, 10, true);
+                pipelined(c, 5, false);
+                long[] r = pipelined(c, 10, true);
                 double secs = r[1] / 1e9;
                 System.out.printf("B pipelined: 64 in flight for %.1f s after 5 s warm-up: %.0f entries/s, "
                         + "%.1f MiB/s (target >= 32,000/s); %d failed%n", secs, r[0] / secs,
@@ -156,23 +156,37 @@ public final class RaftBench {
         }
     }
 
-    /** @return {committed, elapsed nanos, failed} */
-    private static long[] pipelined(RaftNode n, int seconds, boolean measured) throws InterruptedException {
+    /**
+     * Keeps 64 proposals in flight against whoever leads (a NotLeader answer re-targets the next
+     * proposals; leader changes are counted and printed).
+     *
+     * @return {committed, elapsed nanos, failed}
+     */
+    private static long[] pipelined(LocalCluster c, int seconds, boolean measured) throws InterruptedException {
         Semaphore window = new Semaphore(64);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean lostLeader = new java.util.concurrent.atomic.AtomicBoolean();
+        int changesBefore = c.listeners.stream().mapToInt(l -> l.leaderChanges.get()).sum();
         byte[] entry = new byte[ENTRY];
+        RaftNode n = c.nodes[c.awaitLeader()];
         long t0 = System.nanoTime();
         long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
+            if (lostLeader.getAndSet(false)) {
+                n = c.nodes[c.awaitLeader()];
+            }
             if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 continue;
             }
-            n.propose(entry).whenComplete((c, e) -> {
+            n.propose(entry).whenComplete((x, e) -> {
                 if (e == null) {
                     done.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, e);
+                    lostLeader.set(true);
                 }
                 window.release();
             });
@@ -181,6 +195,11 @@ public final class RaftBench {
         long elapsed = System.nanoTime() - t0;
         window.tryAcquire(64, 10, TimeUnit.SECONDS); // let the tail finish before the next phase
         window.release(64);
+        int changes = c.listeners.stream().mapToInt(l -> l.leaderChanges.get()).sum() - changesBefore;
+        if (measured && (firstFailure.get() != null || changes > 0)) {
+            System.out.println("B: " + changes + " leader-change events during the run; first failure: "
+                    + firstFailure.get());
+        }
         return new long[] {counted, elapsed, failed.get()};
     }
 
