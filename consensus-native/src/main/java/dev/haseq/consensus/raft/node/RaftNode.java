@@ -386,6 +386,12 @@ public final class RaftNode implements ConsensusNode {
         }
     }
 
+    /** The last view the Raft loop published (it stays readable after a halt). */
+    NodeView lastView() {
+        RaftLoop l = loop;
+        return l == null ? NodeView.INITIAL : l.view();
+    }
+
     /** The transport, for tests and metrics. */
     Transport transport() {
         return transport;
