@@ -75,6 +75,7 @@ public final class RaftNode implements ConsensusNode {
     private Thread applierThread;
     private volatile boolean closed;
     private ClusterIdentity.StartMode startMode;
+    private volatile Optional<NodeId> handedOverTo = Optional.empty();
 
     public RaftNode(ConsensusContext context, RandomGenerator random) {
         this.context = context;
@@ -308,6 +309,7 @@ public final class RaftNode implements ConsensusNode {
                 Duration bound = settings.electionTimeout().multipliedBy(2);
                 try {
                     NodeId next = transferLeadership(Optional.empty()).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+                    handedOverTo = Optional.of(next);
                     LOG.log(System.Logger.Level.INFO, "{0}: handed leadership to {1} before stopping", self, next);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -384,6 +386,11 @@ public final class RaftNode implements ConsensusNode {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, self + ": closing " + c + " failed: " + e, e);
         }
+    }
+
+    /** Whom {@link #close()} handed leadership to, if it did. */
+    Optional<NodeId> handedOverTo() {
+        return handedOverTo;
     }
 
     /** The last view the Raft loop published (it stays readable after a halt). */
