@@ -122,7 +122,7 @@ public final class RaftNode implements ConsensusNode {
 
         Applier a = new Applier(self, context.stateMachine(), snapshotStore, settings.snapshotThreshold(), listeners,
                 (index, term) -> loop.submit(new Command.SnapshotTaken(index, term)),
-                () -> notLeader(leader()));
+                () -> notLeader(leader()), this::fatal);
         applier = a;
         if (latest.isPresent()) {
             CompletableFuture<Void> restored = new CompletableFuture<>();
@@ -155,9 +155,20 @@ public final class RaftNode implements ConsensusNode {
             }
         }, clock, random);
         loop = new RaftLoop(core, transport, logStore, stableStore, a, receiver, new SnapshotSender(snapshotStore),
-                context.stateMachine(), listeners, clock, tick, this::notLeader);
+                context.stateMachine(), listeners, clock, tick, this::notLeader, this::fatal);
         loopThread = Thread.ofPlatform().name("raft-loop-" + self).daemon().start(loop);
         transport.start();
+    }
+
+    /**
+     * A storage or state-machine failure stopped the Raft loop or the applier: the node stops
+     * taking part (fail-stop), so its peers see it as down instead of as a member that votes or
+     * acknowledges but cannot persist or apply. {@link #failure()} keeps the cause.
+     */
+    private void fatal(Throwable cause) {
+        LOG.log(System.Logger.Level.ERROR, "{0}: stopping after a fatal error ({1}); fix the cause and restart "
+                + "the node, it rejoins from its raft_dir", self, cause.toString());
+        Thread.ofPlatform().name("raft-stop-" + self).daemon().start(this::halt);
     }
 
     /** Started and neither closed nor halted. */
