@@ -99,6 +99,7 @@ public final class RaftNode implements ConsensusNode {
             try {
                 openAndStart();
             } catch (RuntimeException | Error e) {
+                closed = true;
                 shutdown(false);
                 throw e;
             }
@@ -112,6 +113,9 @@ public final class RaftNode implements ConsensusNode {
         snapshotStore = context.snapshotStore().open(
                 new StorageContext(RaftLayout.snapshotDir(settings.raftDir()), settings, events));
 
+        // The core takes everything in the log as durable: make it so (a graceful stop may have
+        // left appends that were never synced).
+        logStore.sync();
         Optional<SnapshotMeta> latest;
         try (var reader = snapshotStore.openLatest().orElse(null)) {
             latest = reader == null ? Optional.empty() : Optional.of(reader.meta());
