@@ -25,6 +25,7 @@ import dev.haseq.consensus.raft.transport.NettyTransport;
 import dev.haseq.consensus.raft.transport.PeerLinkStatus;
 import dev.haseq.consensus.raft.transport.Transport;
 import dev.haseq.consensus.raft.transport.TransportConfig;
+import dev.haseq.consensus.raft.transport.TransportCounters;
 import dev.haseq.consensus.raft.transport.TransportListener;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class RaftNode implements ConsensusNode {
     private LogStore logStore;
     private StableStore stableStore;
     private SnapshotStore snapshotStore;
-    private NettyTransport transport;
+    private volatile NettyTransport transport;
     private SnapshotReceiver receiver;
     private volatile RaftLoop loop;
     private volatile Applier applier;
@@ -401,6 +402,18 @@ public final class RaftNode implements ConsensusNode {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, self + ": closing " + c + " failed: " + e, e);
         }
+    }
+
+    /**
+     * The transport's counters (frames and bytes in/out, connection closes by reason, send
+     * failures), for metrics. Only after {@link #start()}.
+     */
+    public TransportCounters transportCounters() {
+        NettyTransport t = transport;
+        if (t == null) {
+            throw new IllegalStateException(self + " is not started");
+        }
+        return t.counters();
     }
 
     /** Whom {@link #close()} handed leadership to, if it did. */
