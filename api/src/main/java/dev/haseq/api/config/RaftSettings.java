@@ -309,6 +309,11 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
             Optional<String> v = raw(PEERS);
             List<PeerAddress> peers = new ArrayList<>();
             if (v.isEmpty()) {
+                if (enable) {
+                    error(PEERS, PEERS + " is required when raft.enable is true: list the other members as "
+                            + "nodeID@host:port, comma-separated, e.g. peers: \"node-2@10.0.0.2:5001,node-3@10.0.0.3:5001\"; "
+                            + "to run a single sequencer, set raft.enable: false");
+                }
                 return peers;
             }
             Set<NodeId> ids = new HashSet<>();

@@ -139,6 +139,14 @@ class RaftSettingsTest {
     }
 
     @Test
+    void missingPeersAreRequiredWhenRaftIsEnabled() {
+        Map<String, String> m = cluster();
+        m.remove("raft.peers");
+        assertThat(errors(m)).singleElement().asString().contains("raft.peers is required when raft.enable is true")
+                .contains("set raft.enable: false");
+    }
+
+    @Test
     void malformedPeerEntryIsNamed() {
         Map<String, String> m = cluster();
         m.put("raft.peers", "node-2@10.0.0.2:5001,node-3-10.0.0.3:5001");

@@ -88,11 +88,12 @@ class ConfigCheckCommandTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("the configuration is invalid (4 errors)")
+        assertThat(r.err()).contains("the configuration is invalid (5 errors)")
                 .contains("error: unknown key raft.heartbeat_timout (in " + bad + ", line 4); did you mean "
                         + "raft.heartbeat_timeout?")
                 .contains("error: unknown environment variable EVNODE_NODE_BLOCKTIME")
                 .contains("error: raft.raft_addr is required when raft.enable is true")
+                .contains("error: raft.peers is required when raft.enable is true")
                 .contains("error: raft.enable requires node.aggregator: true");
     }
 
