@@ -1,0 +1,91 @@
+package dev.haseq.storage.chronicle;
+
+import dev.haseq.api.storage.StorageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * The file {@value #FILE_NAME} beside the queue files: the highest Raft index removed by
+ * {@code compactPrefix}. It lives outside the queue because compaction deletes queue files, and
+ * the log's first index must survive that and a restart, including a compaction beyond the last
+ * entry (which leaves an empty log whose next index is {@code upToIndex + 1}).
+ *
+ * <p>Layout: magic {@code "HQCM"} (4 bytes), version u8 = 1, compactedThrough i64, crc32c u32 over
+ * the bytes before it. Replaced atomically (temp file, fsync, rename, fsync of the directory), so a
+ * crash leaves either the old or the new value. Not thread-safe; the log's writer calls it.
+ */
+final class CompactionMarker {
+    static final String FILE_NAME = "haseq-compaction";
+    private static final int MAGIC = 0x4851434D; // "HQCM"
+    private static final int VERSION = 1;
+    private static final int SIZE = 4 + 1 + 8 + 4;
+
+    private CompactionMarker() {
+    }
+
+    /** The stored value, 0 when there is no marker (nothing compacted yet). */
+    static long read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (b.length != SIZE) {
+            throw new StorageException(file + " has " + b.length + " bytes, expected " + SIZE
+                    + ": the compaction marker is corrupt");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        CRC32C crc = new CRC32C();
+        crc.update(b, 0, SIZE - 4);
+        if (buf.getInt(0) != MAGIC || b[4] != VERSION || buf.getInt(SIZE - 4) != (int) crc.getValue()) {
+            throw new StorageException(file + " is not a valid compaction marker (bad magic, version or"
+                    + " checksum): the log's first index is unknown, so the log cannot be opened safely");
+        }
+        long value = buf.getLong(5);
+        if (value < 0) {
+            throw new StorageException(file + " holds a negative index " + value);
+        }
+        return value;
+    }
+
+    /** Durably replaces the marker with {@code compactedThrough}. */
+    static void write(Path dir, long compactedThrough) {
+        ByteBuffer buf = ByteBuffer.allocate(SIZE);
+        buf.putInt(MAGIC).put((byte) VERSION).putLong(compactedThrough);
+        CRC32C crc = new CRC32C();
+        crc.update(buf.array(), 0, SIZE - 4);
+        buf.putInt((int) crc.getValue()).flip();
+        Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new StorageException("the file system of " + dir + " cannot rename atomically; the Raft log"
+                        + " needs one that can (ext4, xfs)", e);
+            }
+            FileSync.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.haseq.storage.chronicle;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import net.openhft.chronicle.queue.RollCycles;
+
+/**
+ * How a store lays out its Chronicle queue.
+ *
+ * @param rollCycle    the name of a {@code net.openhft.chronicle.queue.RollCycles} constant: one
+ *                     file per period. Compaction frees disk a whole file at a time, so shorter
+ *                     periods free it sooner; each new file costs one directory fsync.
+ * @param indexSpacing Chronicle indexes every {@code indexSpacing}-th excerpt (power of two); a
+ *                     positional read scans at most that many excerpts from the nearest index entry
+ * @param clock        time for choosing the roll cycle (made monotonic, see {@link MonotonicTime})
+ */
+public record QueueOptions(String rollCycle, int indexSpacing, Clock clock) {
+    /** System property that overrides the log store's roll cycle, e.g. {@code FAST_HOURLY}. */
+    public static final String LOG_ROLL_CYCLE_PROPERTY = "haseq.chronicle.log.roll_cycle";
+    /** System property that overrides the block store's roll cycle. */
+    public static final String BLOCK_ROLL_CYCLE_PROPERTY = "haseq.chronicle.blocks.roll_cycle";
+    /**
+     * Ten-minute files: with the guide's {@code snapshot_threshold} (500) and {@code trailing_logs}
+     * (200) the log is compacted every few hundred entries, so a short period lets that free disk
+     * soon, and 144 files a day is still few. Up to 2^30 entries per file.
+     */
+    public static final String DEFAULT_LOG_ROLL_CYCLE = "TEN_MINUTELY";
+    /** Blocks are never deleted: one file a day keeps the file count low. */
+    public static final String DEFAULT_BLOCK_ROLL_CYCLE = "FAST_DAILY";
+    public static final int DEFAULT_INDEX_SPACING = 16;
+
+    static {
+        ChronicleDefaults.apply(); // before RollCycles (a Chronicle class) is touched below
+    }
+
+    public QueueOptions {
+        if (rollCycle == null || clock == null) {
+            throw new IllegalArgumentException("rollCycle and clock must not be null");
+        }
+        rollCycle(rollCycle);
+        if (indexSpacing < 1 || Integer.bitCount(indexSpacing) != 1) {
+            throw new IllegalArgumentException("indexSpacing must be a power of two >= 1, got " + indexSpacing);
+        }
+    }
+
+    /** The log store's options: {@link #DEFAULT_LOG_ROLL_CYCLE} unless {@value #LOG_ROLL_CYCLE_PROPERTY} is set. */
+    public static QueueOptions forLog() {
+        return new QueueOptions(System.getProperty(LOG_ROLL_CYCLE_PROPERTY, DEFAULT_LOG_ROLL_CYCLE),
+                DEFAULT_INDEX_SPACING, Clock.systemUTC());
+    }
+
+    /** The block store's options: {@link #DEFAULT_BLOCK_ROLL_CYCLE} unless {@value #BLOCK_ROLL_CYCLE_PROPERTY} is set. */
+    public static QueueOptions forBlocks() {
+        return new QueueOptions(System.getProperty(BLOCK_ROLL_CYCLE_PROPERTY, DEFAULT_BLOCK_ROLL_CYCLE),
+                DEFAULT_INDEX_SPACING, Clock.systemUTC());
+    }
+
+    public QueueOptions withClock(Clock c) {
+        return new QueueOptions(rollCycle, indexSpacing, c);
+    }
+
+    public QueueOptions withRollCycle(String name) {
+        return new QueueOptions(name, indexSpacing, clock);
+    }
+
+    RollCycles chronicleRollCycle() {
+        return rollCycle(rollCycle);
+    }
+
+    private static RollCycles rollCycle(String name) {
+        try {
+            return RollCycles.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown Chronicle roll cycle '" + name + "'; use one of "
+                    + Arrays.stream(RollCycles.values()).map(Enum::name).collect(Collectors.joining(", ")), e);
+        }
+    }
+}
