@@ -1,0 +1,733 @@
+package dev.haseq.consensus.raft.core;
+
+import dev.haseq.api.NodeId;
+import dev.haseq.api.consensus.Role;
+import dev.haseq.api.storage.LogEntry;
+import dev.haseq.api.storage.SnapshotMeta;
+import dev.haseq.api.storage.TermAndVote;
+import dev.haseq.consensus.raft.core.Message.AppendRequest;
+import dev.haseq.consensus.raft.core.Message.AppendResponse;
+import dev.haseq.consensus.raft.core.Message.Heartbeat;
+import dev.haseq.consensus.raft.core.Message.HeartbeatResponse;
+import dev.haseq.consensus.raft.core.Message.InstallSnapshotRequest;
+import dev.haseq.consensus.raft.core.Message.InstallSnapshotResponse;
+import dev.haseq.consensus.raft.core.Message.PreVoteRequest;
+import dev.haseq.consensus.raft.core.Message.PreVoteResponse;
+import dev.haseq.consensus.raft.core.Message.TimeoutNow;
+import dev.haseq.consensus.raft.core.Message.VoteRequest;
+import dev.haseq.consensus.raft.core.Message.VoteResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The Raft algorithm as a pure, deterministic state machine (the etcd-raft shape): inputs are
+ * {@link #step} (a message), {@link #tick} (the only way time passes), {@link #propose} and the
+ * driver's reports; the output is {@link Ready}, acknowledged with {@link #advance}. No clock,
+ * thread, socket, disk or unseeded randomness: the same inputs give the same outputs.
+ *
+ * <p>Features: pre-vote, check-quorum, leader stickiness, a no-op entry per term with the
+ * current-term commit rule, batched and pipelined replication with the leader's disk write in
+ * parallel, send timeouts with backoff, chunked resumable snapshots, log compaction keeping
+ * trailing logs, leadership transfer, a lease. Static membership. See
+ * {@code consensus-native/README-core.md} and {@code docs/raft-divergence.md}.
+ *
+ * <p>Errors: misuse by the driver (advancing out of order, an empty proposal) is an
+ * {@link IllegalArgumentException}/{@link IllegalStateException}; a broken safety invariant
+ * (e.g. a committed entry about to be overwritten) is an {@link IllegalStateException} naming it.
+ *
+ * <p>Not thread-safe: one thread (the driver's Raft loop) calls everything.
+ */
+public final class RaftCore {
+    private static final byte VOTE_UNKNOWN = 0;
+    private static final byte VOTE_GRANTED = 1;
+    private static final byte VOTE_REJECTED = 2;
+
+    private final CoreConfig cfg;
+    private final NodeId self;
+    private final RandomGenerator random;
+    private final RaftLog log;
+    private final Progress[] peers;
+    private final byte[] votes;
+    private final Replicator replicator;
+    private final SnapshotReceiver receiver;
+
+    // persistent state (§5.1), as last changed and as last handed to the driver
+    private long term;
+    private NodeId vote;
+    private long readyTerm;
+    private NodeId readyVote;
+
+    private Role role = Role.FOLLOWER;
+    private NodeId leader;
+    private Role readyRole;
+    private NodeId readyLeader;
+    private long readySoftTerm;
+
+    private long now;
+    private int electionElapsed;
+    private int randomizedTimeout;
+    /** Tick of the last message from a live leader (stickiness); see {@link #inLease()}. */
+    private long leaderContactTick;
+    private boolean catchingUp;
+
+    /** A transfer that made us step down: report its outcome when a leader appears, or at the deadline. */
+    private NodeId transferAwaiting;
+    private long transferAwaitDeadline;
+
+    private ArrayList<Message> messages = new ArrayList<>();
+    private ArrayList<Message> messagesAfterPersist = new ArrayList<>();
+    private ArrayList<CoreEvent> events = new ArrayList<>();
+    private ArrayList<Ready.SnapshotWrite> snapshotWrites = new ArrayList<>();
+    private ArrayList<Ready.SnapshotRead> snapshotReads = new ArrayList<>();
+    private SnapshotMeta pendingInstall;
+    private long pendingCompact = Ready.NONE;
+    private long lastCompact;
+    private long readySequence;
+    private long advancedSequence;
+
+    /**
+     * @param config    identity, peers and timings
+     * @param hardState the persisted term and vote ({@code StableStore.load()})
+     * @param log       the persisted log; the driver syncs it before building the core (everything in
+     *                  it is taken as durable)
+     * @param snapshot  the latest local snapshot, whose state the driver restored before starting
+     * @param random    seeded source for randomized timeouts
+     */
+    public RaftCore(CoreConfig config, TermAndVote hardState, LogView log, Optional<SnapshotMeta> snapshot,
+                    RandomGenerator random) {
+        this.cfg = Objects.requireNonNull(config, "config");
+        this.self = config.self();
+        this.random = Objects.requireNonNull(random, "random");
+        SnapshotMeta snap = snapshot.orElse(SnapshotMeta.of(0, 0));
+        this.log = new RaftLog(Objects.requireNonNull(log, "log"), snap.index(), snap.term());
+        this.peers = new Progress[config.peers().size()];
+        for (int i = 0; i < peers.length; i++) {
+            peers[i] = new Progress(config.peers().get(i), i, config.maxInflightMessages());
+        }
+        this.votes = new byte[peers.length];
+        this.replicator = new Replicator(this, cfg, this.log, peers);
+        this.receiver = new SnapshotReceiver(this, this.log);
+        this.term = hardState.term();
+        this.vote = hardState.votedFor().orElse(null);
+        this.readyTerm = term;
+        this.readyVote = vote;
+        this.readyRole = role;
+        this.readySoftTerm = term;
+        if (this.log.needsResetAtStart()) {
+            pendingCompact = snap.index();
+        }
+        lastCompact = Math.max(0, this.log.firstIndex() - 1);
+        // A restarted node behaves as if it had just heard from a leader: it refuses votes for one
+        // heartbeat timeout, so a lease the leader granted before the restart stays safe.
+        leaderContactTick = 0;
+        resetElectionTimer(cfg.heartbeatTimeoutTicks());
+    }
+
+    // ======================================================================== inputs
+
+    /** One tick of time. */
+    public void tick() {
+        now++;
+        if (transferAwaiting != null && now >= transferAwaitDeadline) {
+            emit(new CoreEvent.TransferFinished(transferAwaiting, false, Optional.ofNullable(leader),
+                    "no leader emerged within the election timeout after handing over to " + transferAwaiting));
+            transferAwaiting = null;
+        }
+        if (role == Role.LEADER) {
+            if (!replicator.tick(now)) {
+                becomeFollower(term, null); // check-quorum: no quorum heard within the lease timeout
+            }
+            return;
+        }
+        if (++electionElapsed >= randomizedTimeout) {
+            if (catchingUp) {
+                becomeFollowerTimerOnly();
+            } else {
+                startPreVote();
+            }
+        }
+    }
+
+    /** A message addressed to this node. Messages for another node or from a non-member are ignored. */
+    public void step(Message m) {
+        if (!m.to().equals(self)) {
+            return;
+        }
+        Progress pr = peer(m.from());
+        if (pr == null) {
+            return;
+        }
+        pr.lastContactTick = now;
+        if (m.term() > term) {
+            boolean keepTerm = m instanceof PreVoteRequest || (m instanceof PreVoteResponse r && r.granted());
+            if (!keepTerm) {
+                if (m instanceof VoteRequest r && !r.leadershipTransfer() && inLease()) {
+                    return; // stickiness: a live leader exists, do not let a disruptive candidate raise our term
+                }
+                boolean fromLeader = m instanceof AppendRequest || m instanceof Heartbeat
+                        || m instanceof InstallSnapshotRequest;
+                becomeFollower(m.term(), fromLeader ? m.from() : null);
+            }
+        } else if (m.term() < term) {
+            if (m instanceof AppendRequest || m instanceof Heartbeat || m instanceof InstallSnapshotRequest) {
+                // A deposed leader (e.g. back from a partition): our higher term makes it step down.
+                send(new AppendResponse(self, m.from(), term, false, 0, 0, 0));
+            } else if (m instanceof PreVoteRequest) {
+                send(new PreVoteResponse(self, m.from(), term, false));
+            }
+            return;
+        }
+        switch (m) {
+            case PreVoteRequest r -> onPreVoteRequest(r);
+            case VoteRequest r -> onVoteRequest(r);
+            case PreVoteResponse r -> onPreVoteResponse(pr, r);
+            case VoteResponse r -> onVoteResponse(pr, r);
+            case AppendRequest r -> {
+                followLeader(r.from());
+                onAppend(r);
+            }
+            case Heartbeat r -> {
+                followLeader(r.from());
+                log.commitTo(r.leaderCommit());
+                send(new HeartbeatResponse(self, r.from(), term, r.leaderTick()));
+            }
+            case InstallSnapshotRequest r -> {
+                followLeader(r.from());
+                receiver.onChunk(r);
+            }
+            case AppendResponse r -> {
+                if (role == Role.LEADER) {
+                    pr.lastAckTick = now;
+                    replicator.onAppendResponse(pr, r);
+                }
+            }
+            case HeartbeatResponse r -> {
+                if (role == Role.LEADER) {
+                    pr.lastAckTick = now;
+                    replicator.onHeartbeatResponse(pr, r);
+                }
+            }
+            case InstallSnapshotResponse r -> {
+                if (role == Role.LEADER) {
+                    pr.lastAckTick = now;
+                    replicator.onSnapshotResponse(pr, r);
+                }
+            }
+            case TimeoutNow r -> {
+                if (role == Role.FOLLOWER && !catchingUp) {
+                    startElection(true);
+                }
+            }
+        }
+    }
+
+    /**
+     * Appends {@code data} to the leader's log. The entry goes out with the next {@link Ready}.
+     *
+     * @throws NotLeader                if this node is not the leader or is handing leadership over
+     * @throws IllegalArgumentException if {@code data} is empty (empty entries are Raft's no-ops)
+     */
+    public Proposal propose(byte[] data) {
+        if (data.length == 0) {
+            throw new IllegalArgumentException("a proposal must not be empty: empty entries are Raft's own no-ops");
+        }
+        if (role != Role.LEADER) {
+            throw new NotLeader(self, NotLeader.Reason.NOT_LEADER, Optional.ofNullable(leader));
+        }
+        if (replicator.isTransferring()) {
+            throw new NotLeader(self, NotLeader.Reason.TRANSFERRING_LEADERSHIP, Optional.empty());
+        }
+        long index = log.lastIndex() + 1;
+        log.append(new LogEntry(index, term, data));
+        replicator.appended();
+        return new Proposal(index, term);
+    }
+
+    /**
+     * Starts handing leadership to {@code target}, or to the most up-to-date healthy follower. The
+     * target is first brought up to date, then told to campaign at once (TimeoutNow). Proposals are
+     * refused meanwhile. The outcome is reported as {@link CoreEvent.TransferFinished}; the
+     * transfer is abandoned after an election timeout.
+     *
+     * @return the chosen target
+     * @throws NotLeader                if this node is not the leader
+     * @throws IllegalArgumentException if {@code target} is not a peer
+     * @throws IllegalStateException    if no target was given and no follower is healthy
+     */
+    public NodeId transferLeadership(Optional<NodeId> target) {
+        if (role != Role.LEADER) {
+            throw new NotLeader(self, NotLeader.Reason.NOT_LEADER, Optional.ofNullable(leader));
+        }
+        Optional<Progress> pr = Optional.empty();
+        if (target.isPresent()) {
+            pr = Optional.ofNullable(peer(target.get()));
+            if (pr.isEmpty()) {
+                throw new IllegalArgumentException("cannot transfer leadership to " + target.get()
+                        + ": not a peer of " + self + " (peers: " + cfg.peers() + ")");
+            }
+        }
+        return replicator.transferTo(pr, now);
+    }
+
+    /**
+     * The driver committed a local snapshot covering the log up to {@code (index, term)}. The core
+     * then asks (in a later Ready) to compact the log, keeping {@code trailingLogs} entries before it.
+     *
+     * @throws IllegalArgumentException if {@code index} was never handed out for applying, or its term differs
+     */
+    public void snapshotTaken(long index, long snapshotTerm) {
+        if (index <= log.snapshotIndex()) {
+            return;
+        }
+        if (index > log.applying) {
+            throw new IllegalArgumentException("snapshot at index " + index + " is beyond the entries handed out for "
+                    + "applying (" + log.applying + "): snapshot only applied state");
+        }
+        long t = log.term(index);
+        if (t >= 0 && t != snapshotTerm) {
+            throw new IllegalArgumentException("snapshot says entry " + index + " has term " + snapshotTerm
+                    + " but the log has term " + t);
+        }
+        log.snapshotTaken(index, snapshotTerm);
+        long target = index - cfg.trailingLogs();
+        if (target > lastCompact && target >= log.firstIndex()) {
+            pendingCompact = Math.max(pendingCompact, target);
+        }
+    }
+
+    /** The state machine is (not) catching up on history; while it is, this node never campaigns. */
+    public void setCatchingUp(boolean value) {
+        this.catchingUp = value;
+    }
+
+    /** Snapshot bytes read for a follower, answering a {@link Ready.SnapshotRead}. */
+    public void snapshotChunkRead(SnapshotChunk chunk) {
+        Progress pr = peer(chunk.peer());
+        if (role == Role.LEADER && pr != null) {
+            replicator.onChunkRead(pr, chunk);
+        }
+    }
+
+    /** The snapshot could not be read for {@code peer}; retried after the send timeout (with backoff). */
+    public void snapshotReadFailed(NodeId peer, String reason) {
+        Progress pr = peer(peer);
+        if (role == Role.LEADER && pr != null) {
+            replicator.onChunkReadFailed(pr);
+        }
+    }
+
+    /**
+     * The driver wrote the last chunk of a received snapshot, and either verified its size and
+     * CRC32C and committed it to the snapshot store ({@code ok}), or found it corrupt (the leader
+     * then resends it from the start).
+     */
+    public void snapshotReceived(long index, long snapshotTerm, boolean ok) {
+        receiver.onReceived(index, snapshotTerm, ok);
+    }
+
+    /** The transport lost its connection to {@code peer}: stop streaming to it and probe. */
+    public void reportUnreachable(NodeId peer) {
+        Progress pr = peer(peer);
+        if (role == Role.LEADER && pr != null) {
+            replicator.unreachable(pr);
+        }
+    }
+
+    // ======================================================================== output
+
+    /** True if {@link #ready()} has something to hand out. */
+    public boolean hasReady() {
+        if (role == Role.LEADER) {
+            replicator.flush();
+        }
+        return !messages.isEmpty() || !messagesAfterPersist.isEmpty() || log.hasUnhandedEntries()
+                || log.hasUnappliedCommitted() || term != readyTerm || !Objects.equals(vote, readyVote)
+                || role != readyRole || !Objects.equals(leader, readyLeader) || term != readySoftTerm
+                || !events.isEmpty() || !snapshotWrites.isEmpty() || !snapshotReads.isEmpty() || pendingInstall != null
+                || pendingCompact != Ready.NONE || log.hasPendingTruncate();
+    }
+
+    /** Everything to do now, as one {@link Ready}; see its javadoc for the order. */
+    public Ready ready() {
+        if (role == Role.LEADER) {
+            replicator.flush();
+        }
+        Optional<SoftState> soft = Optional.empty();
+        if (role != readyRole || !Objects.equals(leader, readyLeader) || term != readySoftTerm) {
+            readyRole = role;
+            readyLeader = leader;
+            readySoftTerm = term;
+            soft = Optional.of(new SoftState(role, term, Optional.ofNullable(leader)));
+        }
+        Optional<TermAndVote> hard = Optional.empty();
+        if (term != readyTerm || !Objects.equals(vote, readyVote)) {
+            readyTerm = term;
+            readyVote = vote;
+            hard = Optional.of(new TermAndVote(term, Optional.ofNullable(vote)));
+        }
+        Optional<SnapshotMeta> install = Optional.ofNullable(pendingInstall);
+        pendingInstall = null;
+        long truncate = log.takePendingTruncate();
+        long compact = pendingCompact;
+        if (compact != Ready.NONE) {
+            log.compactTo(compact);
+            lastCompact = Math.max(lastCompact, compact);
+            pendingCompact = Ready.NONE;
+        }
+        List<LogEntry> entries = log.takeEntriesToPersist();
+        boolean mustSync = hard.isPresent() || !entries.isEmpty() || install.isPresent();
+        List<LogEntry> committed = log.takeCommittedToApply(cfg.maxCommittedBytesPerReady());
+        Ready rd = new Ready(++readySequence, soft, hard, snapshotWrites, install, truncate, compact, entries, mustSync,
+                messages, messagesAfterPersist, committed, snapshotReads, events);
+        messages = new ArrayList<>();
+        messagesAfterPersist = new ArrayList<>();
+        events = new ArrayList<>();
+        snapshotWrites = new ArrayList<>();
+        snapshotReads = new ArrayList<>();
+        return rd;
+    }
+
+    /**
+     * The driver finished {@code ready}: its writes are durable, its messages sent, its committed
+     * entries applied. Readys must be advanced in the order they were handed out.
+     */
+    public void advance(Ready ready) {
+        if (ready.sequence() != advancedSequence + 1) {
+            throw new IllegalStateException("Readys must be advanced in order: expected Ready #"
+                    + (advancedSequence + 1) + ", got #" + ready.sequence());
+        }
+        advancedSequence++;
+        if (!ready.entries().isEmpty()) {
+            LogEntry last = ready.entries().get(ready.entries().size() - 1);
+            log.stableTo(last.index(), last.term());
+        }
+        if (ready.lastCommittedIndex() > log.applied) {
+            log.applied = ready.lastCommittedIndex();
+        }
+        if (role == Role.LEADER) {
+            replicator.selfPersisted(log.stableLastIndex());
+        }
+    }
+
+    // ======================================================================== queries
+
+    public NodeId id() {
+        return self;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public boolean isLeader() {
+        return role == Role.LEADER;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    /** The leader this node knows of in the current term (itself when leader). */
+    public Optional<NodeId> leader() {
+        return Optional.ofNullable(leader);
+    }
+
+    public long commitIndex() {
+        return log.committed;
+    }
+
+    /** Index of the last entry handed out for applying. */
+    public long appliedIndex() {
+        return log.applying;
+    }
+
+    public long lastIndex() {
+        return log.lastIndex();
+    }
+
+    public long firstIndex() {
+        return log.firstIndex();
+    }
+
+    public long snapshotIndex() {
+        return log.snapshotIndex();
+    }
+
+    /**
+     * True if this node is leader, has committed an entry of its term, is not transferring
+     * leadership, and a quorum acknowledged heartbeats sent less than the lease timeout ago: no
+     * other leader can have been elected meanwhile, so local reads are linearizable (assuming
+     * clocks tick at the same rate).
+     */
+    public boolean hasValidLease() {
+        return role == Role.LEADER && replicator.hasValidLease(now);
+    }
+
+    public boolean isTransferring() {
+        return role == Role.LEADER && replicator.isTransferring();
+    }
+
+    public boolean isCatchingUp() {
+        return catchingUp;
+    }
+
+    /** One entry per peer, in {@link CoreConfig#peers()} order. */
+    public List<PeerProgress> peerProgress() {
+        List<PeerProgress> out = new ArrayList<>(peers.length);
+        for (Progress pr : peers) {
+            out.add(pr.view(now, role == Role.LEADER, cfg.leaseTimeoutTicks()));
+        }
+        return out;
+    }
+
+    /** Ticks since this core was built. */
+    public long currentTick() {
+        return now;
+    }
+
+    public CoreConfig config() {
+        return cfg;
+    }
+
+    // ======================================================================== roles
+
+    private void becomeFollower(long newTerm, NodeId newLeader) {
+        if (role == Role.LEADER) {
+            replicator.takeTransferTarget().ifPresent(t -> {
+                transferAwaiting = t;
+                transferAwaitDeadline = replicator.transferDeadline();
+            });
+        }
+        if (newTerm > term) {
+            term = newTerm;
+            vote = null;
+        }
+        role = Role.FOLLOWER;
+        leader = null;
+        if (newLeader != null) {
+            followLeader(newLeader);
+        }
+        resetElectionTimer(cfg.heartbeatTimeoutTicks());
+    }
+
+    private void becomeFollowerTimerOnly() {
+        if (role != Role.FOLLOWER) {
+            becomeFollower(term, null);
+        } else {
+            resetElectionTimer(cfg.heartbeatTimeoutTicks());
+        }
+    }
+
+    /** A message from the leader of our term arrived. */
+    private void followLeader(NodeId from) {
+        if (role == Role.LEADER) {
+            throw new IllegalStateException("two leaders in term " + term + ": " + self + " and " + from);
+        }
+        if (role != Role.FOLLOWER) {
+            role = Role.FOLLOWER;
+            resetElectionTimer(cfg.heartbeatTimeoutTicks());
+        }
+        if (!from.equals(leader)) {
+            leader = from;
+            if (transferAwaiting != null) {
+                emit(new CoreEvent.TransferFinished(transferAwaiting, true, Optional.of(from), "leader is now " + from));
+                transferAwaiting = null;
+            }
+        }
+        electionElapsed = 0;
+        leaderContactTick = now;
+    }
+
+    /** Stickiness (thesis §9.6): we heard from a live leader within the heartbeat timeout, or we lead. */
+    private boolean inLease() {
+        return role == Role.LEADER || (role == Role.FOLLOWER && now - leaderContactTick < cfg.heartbeatTimeoutTicks());
+    }
+
+    private void resetElectionTimer(int base) {
+        electionElapsed = 0;
+        randomizedTimeout = base + random.nextInt(base);
+    }
+
+    private void startPreVote() {
+        if (cfg.quorum() == 1) {
+            startElection(false);
+            return;
+        }
+        role = Role.PRE_CANDIDATE;
+        leader = null;
+        resetElectionTimer(cfg.electionTimeoutTicks());
+        java.util.Arrays.fill(votes, VOTE_UNKNOWN);
+        emit(new CoreEvent.ElectionStarted(term + 1, true));
+        long lastIdx = log.lastIndex();
+        long lastTerm = log.lastTerm();
+        for (Progress pr : peers) {
+            send(new PreVoteRequest(self, pr.id, term + 1, lastIdx, lastTerm));
+        }
+    }
+
+    private void startElection(boolean transfer) {
+        role = Role.CANDIDATE;
+        term++;
+        vote = self;
+        leader = null;
+        resetElectionTimer(cfg.electionTimeoutTicks());
+        java.util.Arrays.fill(votes, VOTE_UNKNOWN);
+        emit(new CoreEvent.ElectionStarted(term, false));
+        if (cfg.quorum() == 1) {
+            becomeLeader();
+            return;
+        }
+        long lastIdx = log.lastIndex();
+        long lastTerm = log.lastTerm();
+        for (Progress pr : peers) {
+            // After persisting: our own vote must be durable before anyone can count on it.
+            sendAfterPersist(new VoteRequest(self, pr.id, term, lastIdx, lastTerm, transfer));
+        }
+    }
+
+    private void becomeLeader() {
+        role = Role.LEADER;
+        leader = self;
+        if (transferAwaiting != null) {
+            emit(new CoreEvent.TransferFinished(transferAwaiting, false, Optional.of(self),
+                    self + " was elected again instead of " + transferAwaiting));
+            transferAwaiting = null;
+        }
+        receiver.reset();
+        replicator.becomeLeader(now);
+        // §5.4.2 / §8: a no-op of our term, so entries of earlier terms commit with it.
+        log.append(new LogEntry(log.lastIndex() + 1, term, new byte[0]));
+        replicator.appended();
+    }
+
+    // ======================================================================== elections
+
+    private void onPreVoteRequest(PreVoteRequest r) {
+        boolean grant = r.term() > term && !inLease() && log.isUpToDate(r.lastLogIndex(), r.lastLogTerm());
+        send(new PreVoteResponse(self, r.from(), grant ? r.term() : term, grant));
+    }
+
+    private void onVoteRequest(VoteRequest r) {
+        boolean canVote = r.from().equals(vote) || (vote == null && leader == null);
+        boolean grant = canVote && log.isUpToDate(r.lastLogIndex(), r.lastLogTerm());
+        if (grant) {
+            vote = r.from();
+            electionElapsed = 0;
+        }
+        sendAfterPersist(new VoteResponse(self, r.from(), term, grant));
+    }
+
+    private void onPreVoteResponse(Progress pr, PreVoteResponse r) {
+        if (role != Role.PRE_CANDIDATE) {
+            return;
+        }
+        if (r.granted() && r.term() == term + 1) {
+            votes[pr.slot] = VOTE_GRANTED;
+        } else if (!r.granted() && r.term() == term) {
+            votes[pr.slot] = VOTE_REJECTED;
+        } else {
+            return;
+        }
+        switch (tally()) {
+            case VOTE_GRANTED -> startElection(false);
+            case VOTE_REJECTED -> becomeFollower(term, null);
+            default -> {
+            }
+        }
+    }
+
+    private void onVoteResponse(Progress pr, VoteResponse r) {
+        if (role != Role.CANDIDATE) {
+            return;
+        }
+        votes[pr.slot] = r.granted() ? VOTE_GRANTED : VOTE_REJECTED;
+        switch (tally()) {
+            case VOTE_GRANTED -> becomeLeader();
+            case VOTE_REJECTED -> becomeFollower(term, null);
+            default -> {
+            }
+        }
+    }
+
+    /** Won (a quorum granted, counting our own vote), lost (a quorum refused), or undecided. */
+    private byte tally() {
+        int granted = 1;
+        int rejected = 0;
+        for (byte v : votes) {
+            if (v == VOTE_GRANTED) {
+                granted++;
+            } else if (v == VOTE_REJECTED) {
+                rejected++;
+            }
+        }
+        if (granted >= cfg.quorum()) {
+            return VOTE_GRANTED;
+        }
+        return rejected >= cfg.quorum() ? VOTE_REJECTED : VOTE_UNKNOWN;
+    }
+
+    // ======================================================================== follower replication
+
+    private void onAppend(AppendRequest r) {
+        if (r.prevLogIndex() < log.committed) {
+            sendAfterPersist(new AppendResponse(self, r.from(), term, true, log.committed, 0, 0));
+            return;
+        }
+        if (log.matchTerm(r.prevLogIndex(), r.prevLogTerm())) {
+            log.appendFromLeader(r.entries());
+            long lastNew = r.lastIndex();
+            log.commitTo(Math.min(r.leaderCommit(), lastNew));
+            sendAfterPersist(new AppendResponse(self, r.from(), term, true, lastNew, 0, 0));
+            return;
+        }
+        long hintIndex = log.lastIndexWithTermAtMost(Math.min(r.prevLogIndex(), log.lastIndex()), r.prevLogTerm(),
+                log.committed);
+        long hintTerm = Math.max(0, log.term(hintIndex));
+        sendAfterPersist(new AppendResponse(self, r.from(), term, false, r.prevLogIndex(), hintIndex, hintTerm));
+    }
+
+    // ======================================================================== plumbing for helpers
+
+    long now() {
+        return now;
+    }
+
+    void send(Message m) {
+        messages.add(m);
+    }
+
+    void sendAfterPersist(Message m) {
+        messagesAfterPersist.add(m);
+    }
+
+    void emit(CoreEvent e) {
+        events.add(e);
+    }
+
+    void requestSnapshotRead(Ready.SnapshotRead r) {
+        snapshotReads.add(r);
+    }
+
+    void writeSnapshotChunk(Ready.SnapshotWrite w) {
+        snapshotWrites.add(w);
+    }
+
+    /** Replaces the log with a received snapshot (the driver restores the state machine from it). */
+    void installSnapshot(long index, long snapshotTerm, long size) {
+        log.restore(index, snapshotTerm);
+        pendingInstall = new SnapshotMeta(index, snapshotTerm, size);
+        pendingCompact = Math.max(pendingCompact, index);
+    }
+
+    private Progress peer(NodeId id) {
+        for (Progress pr : peers) {
+            if (pr.id.equals(id)) {
+                return pr;
+            }
+        }
+        return null;
+    }
+}

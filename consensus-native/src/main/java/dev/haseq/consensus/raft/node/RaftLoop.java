@@ -1,0 +1,316 @@
+package dev.haseq.consensus.raft.node;
+
+import dev.haseq.api.NodeId;
+import dev.haseq.api.consensus.NotLeaderException;
+import dev.haseq.api.consensus.Role;
+import dev.haseq.api.consensus.StateMachine;
+import dev.haseq.api.storage.LogStore;
+import dev.haseq.api.storage.StableStore;
+import dev.haseq.consensus.raft.core.CoreEvent;
+import dev.haseq.consensus.raft.core.Message;
+import dev.haseq.consensus.raft.core.MessageCodec;
+import dev.haseq.consensus.raft.core.NotLeader;
+import dev.haseq.consensus.raft.core.Proposal;
+import dev.haseq.consensus.raft.core.RaftCore;
+import dev.haseq.consensus.raft.core.Ready;
+import dev.haseq.consensus.raft.core.SoftState;
+import dev.haseq.consensus.raft.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The one thread that owns the {@link RaftCore}. Each turn it waits for the next command or the
+ * next tick, feeds everything queued to the core, ticks when the {@link Clock} says a tick is due,
+ * then carries out every {@link Ready} in the order its javadoc prescribes: send the messages that
+ * need no persistence (the leader's appends leave before its own fsync), write received snapshot
+ * chunks, save the hard state, queue a snapshot restore, truncate/compact/append/sync the log, send
+ * the messages that promise durability (votes, acks), hand committed entries to the
+ * {@link Applier}, then {@code advance}. Afterwards it publishes a {@link NodeView}.
+ *
+ * <p>Any exception from storage stops the loop (fail-stop: a member that cannot persist must not
+ * vote or acknowledge); {@link #failure()} tells why.
+ */
+final class RaftLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
+    /** Commands handled per turn before the loop checks the clock and processes Readys. */
+    private static final int MAX_COMMANDS_PER_TURN = 4096;
+    /** Missed ticks replayed at once after a stall; more would fire timeouts the stall caused, not the peers. */
+    private static final int MAX_CATCH_UP_TICKS = 2;
+
+    private final NodeId self;
+    private final RaftCore core;
+    private final Transport transport;
+    private final LogStore log;
+    private final StableStore stable;
+    private final Applier applier;
+    private final SnapshotReceiver receiver;
+    private final SnapshotSender sender;
+    private final StateMachine stateMachine;
+    private final Listeners listeners;
+    private final Clock clock;
+    private final long tickNanos;
+    private final Function<Optional<NodeId>, NotLeaderException> notLeader;
+    private final LinkedBlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
+    private volatile NodeView view = NodeView.INITIAL;
+    private volatile Throwable failure;
+    private volatile boolean running = true;
+    private CompletableFuture<NodeId> pendingTransfer;
+    private SoftState soft;
+    private boolean catchingUp;
+
+    RaftLoop(RaftCore core, Transport transport, LogStore log, StableStore stable, Applier applier,
+             SnapshotReceiver receiver, SnapshotSender sender, StateMachine stateMachine, Listeners listeners,
+             Clock clock, Duration tick, Function<Optional<NodeId>, NotLeaderException> notLeader) {
+        this.self = core.id();
+        this.core = core;
+        this.transport = transport;
+        this.log = log;
+        this.stable = stable;
+        this.applier = applier;
+        this.receiver = receiver;
+        this.sender = sender;
+        this.stateMachine = stateMachine;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.tickNanos = tick.toNanos();
+        this.notLeader = notLeader;
+        this.soft = new SoftState(core.role(), core.term(), core.leader());
+        publish();
+    }
+
+    /** Thread-safe. */
+    void submit(Command c) {
+        inbox.add(c);
+    }
+
+    NodeView view() {
+        return view;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    @Override
+    public void run() {
+        long nextTick = nowNanos() + tickNanos;
+        try {
+            while (running) {
+                long wait = nextTick - nowNanos();
+                Command c = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                int handled = 0;
+                while (c != null) {
+                    handle(c);
+                    if (!running || ++handled >= MAX_COMMANDS_PER_TURN) {
+                        break;
+                    }
+                    c = inbox.poll();
+                }
+                long now = nowNanos();
+                if (now >= nextTick) {
+                    int ticks = 0;
+                    while (now >= nextTick && ticks < MAX_CATCH_UP_TICKS) {
+                        core.tick();
+                        nextTick += tickNanos;
+                        ticks++;
+                    }
+                    if (now >= nextTick) {
+                        nextTick = now + tickNanos;
+                    }
+                    pollCatchingUp();
+                }
+                processReadies();
+                publish();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, self + ": the Raft loop stopped: " + e, e);
+        } finally {
+            running = false;
+            if (pendingTransfer != null) {
+                pendingTransfer.completeExceptionally(new IllegalStateException(self + " stopped"));
+            }
+            failQueued();
+        }
+    }
+
+    private void failQueued() {
+        Command c;
+        while ((c = inbox.poll()) != null) {
+            RuntimeException stopped = new IllegalStateException(self + " is stopped");
+            switch (c) {
+                case Command.Propose p -> p.future().completeExceptionally(stopped);
+                case Command.Barrier b -> b.future().completeExceptionally(stopped);
+                case Command.Transfer t -> t.future().completeExceptionally(stopped);
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void handle(Command c) {
+        switch (c) {
+            case Command.Inbound in -> core.step(in.message());
+            case Command.Propose p -> {
+                try {
+                    Proposal prop = core.propose(Entries.user(p.data()));
+                    applier.submit(new Applier.Track(prop.index(), prop.term(), p.future()));
+                } catch (NotLeader e) {
+                    p.future().completeExceptionally(notLeader.apply(e.leaderHint()));
+                }
+            }
+            case Command.Barrier b -> {
+                if (!core.isLeader()) {
+                    b.future().completeExceptionally(notLeader.apply(core.leader()));
+                } else {
+                    // The last index covers every committed entry and this term's no-op.
+                    applier.submit(new Applier.Barrier(Math.max(core.lastIndex(), core.commitIndex()), b.future()));
+                }
+            }
+            case Command.Transfer t -> {
+                try {
+                    core.transferLeadership(t.target());
+                    if (pendingTransfer != null) {
+                        CompletableFuture<NodeId> old = pendingTransfer;
+                        pendingTransfer = t.future();
+                        t.future().whenComplete((v, e) -> {
+                            if (e == null) {
+                                old.complete(v);
+                            } else {
+                                old.completeExceptionally(e);
+                            }
+                        });
+                    } else {
+                        pendingTransfer = t.future();
+                    }
+                } catch (NotLeader e) {
+                    t.future().completeExceptionally(notLeader.apply(e.leaderHint()));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    t.future().completeExceptionally(e);
+                }
+            }
+            case Command.SnapshotTaken s -> core.snapshotTaken(s.index(), s.term());
+            case Command.Unreachable u -> core.reportUnreachable(u.peer());
+            case Command.Stop s -> running = false;
+        }
+    }
+
+    private void pollCatchingUp() {
+        boolean now = stateMachine.isCatchingUp();
+        if (now != catchingUp) {
+            catchingUp = now;
+            core.setCatchingUp(now);
+        }
+    }
+
+    private void processReadies() {
+        while (running && core.hasReady()) {
+            Ready rd = core.ready();
+            execute(rd);
+            core.advance(rd);
+            for (Ready.SnapshotRead r : rd.snapshotReads()) {
+                sender.read(r, core);
+            }
+        }
+    }
+
+    private void execute(Ready rd) {
+        for (Message m : rd.messages()) {
+            send(m);
+        }
+        for (Ready.SnapshotWrite w : rd.snapshotWrites()) {
+            receiver.write(w, core);
+        }
+        rd.hardState().ifPresent(stable::save);
+        rd.installSnapshot().ifPresent(meta ->
+                applier.submit(new Applier.Restore(meta, true, new CompletableFuture<>())));
+        if (rd.truncateAfter() != Ready.NONE && log.lastIndex() > rd.truncateAfter()) {
+            log.truncateSuffix(rd.truncateAfter());
+        }
+        if (rd.compactUpTo() != Ready.NONE) {
+            log.compactPrefix(rd.compactUpTo());
+        }
+        if (!rd.entries().isEmpty()) {
+            log.append(rd.entries());
+        }
+        if (rd.mustSync()) {
+            log.sync();
+        }
+        for (Message m : rd.messagesAfterPersist()) {
+            send(m);
+        }
+        if (!rd.committedEntries().isEmpty()) {
+            applier.submit(new Applier.Apply(rd.committedEntries()));
+        }
+        rd.softState().ifPresent(this::softStateChanged);
+        for (CoreEvent e : rd.events()) {
+            event(e);
+        }
+    }
+
+    private void send(Message m) {
+        try {
+            transport.send(m.to(), MessageCodec.encode(m));
+        } catch (IllegalArgumentException e) {
+            // Only an entry larger than the frame limit gets here; propose() refuses those up front.
+            LOG.log(System.Logger.Level.ERROR, self + ": cannot send " + m.getClass().getSimpleName() + " to "
+                    + m.to() + ": " + e.getMessage());
+        }
+    }
+
+    private void softStateChanged(SoftState s) {
+        SoftState old = soft;
+        soft = s;
+        if (!s.leader().equals(old.leader()) || s.term() != old.term() && s.leader().isPresent()) {
+            listeners.leaderChanged(s.term(), s.leader(), s.leader().map(self::equals).orElse(false));
+        }
+        if (old.role() == Role.LEADER && s.role() != Role.LEADER) {
+            Optional<NodeId> hint = s.leader();
+            applier.submit(new Applier.LeadershipLost(() -> notLeader.apply(hint)));
+        }
+    }
+
+    private void event(CoreEvent e) {
+        switch (e) {
+            case CoreEvent.ElectionStarted es -> listeners.electionStarted(es.term(), es.preVote());
+            case CoreEvent.SendFailed sf -> listeners.sendFailed(sf.peer());
+            case CoreEvent.SnapshotSendStarted ss -> listeners.snapshotSent(ss.peer(), ss.index());
+            case CoreEvent.SnapshotSendFinished sf -> {
+            }
+            case CoreEvent.TransferFinished tf -> {
+                if (pendingTransfer != null) {
+                    CompletableFuture<NodeId> f = pendingTransfer;
+                    pendingTransfer = null;
+                    if (tf.success()) {
+                        f.complete(tf.newLeader().orElse(tf.target()));
+                    } else {
+                        f.completeExceptionally(new IllegalStateException("leadership transfer from " + self + " to "
+                                + tf.target() + " failed: " + tf.detail()));
+                    }
+                }
+            }
+        }
+    }
+
+    private void publish() {
+        view = new NodeView(core.role(), core.term(), core.leader(), core.commitIndex(), core.lastIndex(),
+                core.snapshotIndex(), core.peerProgress());
+    }
+}

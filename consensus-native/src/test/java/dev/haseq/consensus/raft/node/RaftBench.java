@@ -1,0 +1,317 @@
+package dev.haseq.consensus.raft.node;
+
+import dev.haseq.api.config.RaftSettings;
+import dev.haseq.api.consensus.Committed;
+import dev.haseq.api.consensus.NotLeaderException;
+import dev.haseq.consensus.raft.transport.PingPongRtt;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The native Raft benchmark: three replicas in this JVM on 127.0.0.1, each with its own data
+ * directory, 1 KiB entries; an entry counts once it is durable on a majority and applied on the
+ * leader. Prints the raw floor (disk append+force, loopback RTT) and scenarios A (sequential
+ * latency), B (pipelined throughput) and C (failover and transfer gaps). See docs/benchmarks.md.
+ *
+ * <p>Args: {@code [store=NAME] [dir=PATH] [only=floor,A,B,C]} (a leading {@code --} is accepted). NAME is a log store provider
+ * found by ServiceLoader ({@code chronicle}, {@code file}) or {@code mem} (the in-memory test
+ * double: no fsync at all, so not a durability benchmark). Default: chronicle, else file, else mem.
+ */
+public final class RaftBench {
+    private static final int ENTRY = 1024;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (String a : args) {
+            String kv = a.startsWith("--") ? a.substring(2) : a;
+            if (kv.contains("=")) {
+                opts.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("expected key=value (store=NAME, dir=PATH, only=floor,A,B,C), got '"
+                        + a + "'");
+            }
+        }
+        List<String> stores = StorageKit.available();
+        String store = opts.getOrDefault("store", stores.contains("chronicle") ? "chronicle"
+                : stores.contains("file") ? "file" : "mem");
+        Path dir = Path.of(opts.getOrDefault("dir", System.getProperty("java.io.tmpdir")))
+                .resolve("haseq-raft-bench-" + ProcessHandle.current().pid());
+        List<String> only = List.of(opts.getOrDefault("only", "floor,A,B,C").split(","));
+        Files.createDirectories(dir);
+        System.out.printf("haseq native Raft benchmark: %d cores, %s, JDK %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("java.version"));
+        System.out.printf("storage: %s (available log stores: %s); data under %s%n",
+                StorageKit.named(store).description(), stores, dir);
+        try {
+            if (only.contains("floor")) {
+                floor(dir);
+            }
+            if (only.contains("A") || only.contains("B")) {
+                steady(dir.resolve("ab"), store, only);
+            }
+            if (only.contains("C")) {
+                failover(dir.resolve("c"), store);
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    // ---- raw floor -------------------------------------------------------------------------
+
+    private static void floor(Path dir) throws Exception {
+        Path f = dir.resolve("floor.dat");
+        long[] lat = new long[2000];
+        ByteBuffer buf = ByteBuffer.allocateDirect(ENTRY);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            for (int i = 0; i < 200 + lat.length; i++) {
+                buf.clear();
+                long t0 = System.nanoTime();
+                ch.write(buf);
+                ch.force(false);
+                long t = System.nanoTime() - t0;
+                if (i >= 200) {
+                    lat[i - 200] = t;
+                }
+            }
+        }
+        Arrays.sort(lat);
+        System.out.printf("floor: 1 KiB append + force: p50 %.1f us, p99 %.1f us (%d samples)%n",
+                lat[lat.length / 2] / 1e3, lat[(int) (lat.length * 0.99)] / 1e3, lat.length);
+        System.out.println("floor: " + PingPongRtt.measure(ENTRY, 20_000, 5_000));
+    }
+
+    // ---- A and B ---------------------------------------------------------------------------
+
+    private static Map<String, String> settings(String store, Map<String, String> timings) {
+        Map<String, String> m = new HashMap<>(timings);
+        m.put(RaftSettings.LOG_STORE, store);
+        m.put(RaftSettings.SNAPSHOT_THRESHOLD, "5000");
+        m.put(RaftSettings.TRAILING_LOGS, "18000");
+        return m;
+    }
+
+    private static Map<String, String> guideTimings() {
+        Map<String, String> m = new HashMap<>();
+        m.put(RaftSettings.HEARTBEAT_TIMEOUT, "92ms");
+        m.put(RaftSettings.ELECTION_TIMEOUT, "368ms");
+        m.put(RaftSettings.LEADER_LEASE_TIMEOUT, "46ms");
+        m.put(RaftSettings.SEND_TIMEOUT, "50ms");
+        return m;
+    }
+
+    private static void steady(Path dir, String store, List<String> only) throws Exception {
+        try (LocalCluster c = new LocalCluster(3, dir, settings(store, guideTimings()), StorageKit.named(store),
+                i -> new CountingStateMachine())) {
+            c.startAll();
+            int leader = c.awaitLeader();
+            RaftNode n = c.nodes[leader];
+            byte[] entry = new byte[ENTRY];
+            if (only.contains("A")) {
+                long[] lat = new long[2000];
+                for (int i = 0; i < 200 + lat.length; i++) {
+                    entry[0] = (byte) i;
+                    long t0 = System.nanoTime();
+                    n.propose(entry).get(10, TimeUnit.SECONDS);
+                    long t = System.nanoTime() - t0;
+                    if (i >= 200) {
+                        lat[i - 200] = t;
+                    }
+                }
+                long total = Arrays.stream(lat).sum();
+                Arrays.sort(lat);
+                System.out.printf("A sequential: %d proposals after 200 warm-up: p50 %.1f us, p99 %.1f us, "
+                                + "max %.1f us, %.0f entries/s (target p50 <= 300 us)%n", lat.length,
+                        lat[lat.length / 2] / 1e3, lat[(int) (lat.length * 0.99)] / 1e3, lat[lat.length - 1] / 1e3,
+                        lat.length / (total / 1e9));
+            }
+            if (only.contains("B")) {
+                pipelined(n, 5, false);
+                long[] r = pipelined(n, 10, true);
+                double secs = r[1] / 1e9;
+                System.out.printf("B pipelined: 64 in flight for %.1f s after 5 s warm-up: %.0f entries/s, "
+                        + "%.1f MiB/s (target >= 32,000/s); %d failed%n", secs, r[0] / secs,
+                        r[0] * (double) ENTRY / (1 << 20) / secs, r[2]);
+            }
+        }
+    }
+
+    /** @return {committed, elapsed nanos, failed} */
+    private static long[] pipelined(RaftNode n, int seconds, boolean measured) throws InterruptedException {
+        Semaphore window = new Semaphore(64);
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        byte[] entry = new byte[ENTRY];
+        long t0 = System.nanoTime();
+        long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            n.propose(entry).whenComplete((c, e) -> {
+                if (e == null) {
+                    done.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+                window.release();
+            });
+        }
+        long counted = done.get();
+        long elapsed = System.nanoTime() - t0;
+        window.tryAcquire(64, 10, TimeUnit.SECONDS); // let the tail finish before the next phase
+        window.release(64);
+        return new long[] {counted, elapsed, failed.get()};
+    }
+
+    // ---- C ---------------------------------------------------------------------------------
+
+    /** A client that proposes back to back to whoever leads and records each commit's time and term. */
+    private static final class Client implements Runnable {
+        record Commit(long nanos, long term, long index) {
+        }
+
+        private final LocalCluster c;
+        private final List<Commit> commits = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean stop;
+
+        Client(LocalCluster c) {
+            this.c = c;
+        }
+
+        @Override
+        public void run() {
+            byte[] entry = new byte[ENTRY];
+            int target = 0;
+            while (!stop) {
+                RaftNode n = c.nodes[target];
+                if (n == null || !n.isStartedAndOpen()) {
+                    target = (target + 1) % c.size;
+                    continue;
+                }
+                try {
+                    Committed done = n.propose(entry).get(2, TimeUnit.SECONDS);
+                    commits.add(new Commit(System.nanoTime(), done.term(), done.index()));
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof NotLeaderException nl && nl.leaderHint().isPresent()) {
+                        target = c.ids.indexOf(nl.leaderHint().get().id());
+                    } else {
+                        target = (target + 1) % c.size;
+                        Thread.onSpinWait();
+                    }
+                } catch (TimeoutException | RuntimeException e) {
+                    target = (target + 1) % c.size;
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        Optional<Commit> firstAfter(long nanos, long minTerm) {
+            synchronized (commits) {
+                return commits.stream().filter(x -> x.nanos() > nanos && x.term() > minTerm)
+                        .min(Comparator.comparingLong(Commit::nanos));
+            }
+        }
+
+        Optional<Commit> lastBefore(long nanos) {
+            synchronized (commits) {
+                return commits.stream().filter(x -> x.nanos() <= nanos).max(Comparator.comparingLong(Commit::nanos));
+            }
+        }
+    }
+
+    private static void failover(Path dir, String store) throws Exception {
+        try (LocalCluster c = new LocalCluster(3, dir, settings(store, guideTimings()), StorageKit.named(store),
+                i -> new CountingStateMachine())) {
+            c.startAll();
+            c.awaitLeader();
+            Client client = new Client(c);
+            Thread t = Thread.ofPlatform().name("bench-client").start(client);
+            Thread.sleep(500);
+            List<Double> crash = new ArrayList<>();
+            for (int rep = 0; rep < 10; rep++) {
+                int leader = c.awaitLeader();
+                long term = c.nodes[leader].term();
+                Thread.sleep(200);
+                long t0 = System.nanoTime();
+                c.halt(leader);
+                Optional<Client.Commit> first = Optional.empty();
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
+                while (first.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                    first = client.firstAfter(t0, term);
+                }
+                crash.add(first.map(x -> (x.nanos() - t0) / 1e6).orElse(Double.NaN));
+                c.start(leader);
+                c.awaitLeader();
+                Thread.sleep(300);
+            }
+            List<Double> gaps = new ArrayList<>();
+            for (int rep = 0; rep < 10; rep++) {
+                int leader = c.awaitLeader();
+                long term = c.nodes[leader].term();
+                Thread.sleep(200);
+                long t0 = System.nanoTime();
+                try {
+                    c.nodes[leader].transferLeadership(Optional.empty()).get(5, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    System.out.println("C transfer " + rep + " failed: " + e);
+                }
+                Optional<Client.Commit> first = Optional.empty();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (first.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                    first = client.firstAfter(t0, term);
+                }
+                Optional<Client.Commit> last = client.lastBefore(first.map(Client.Commit::nanos).orElse(t0) - 1);
+                gaps.add(first.isPresent() && last.isPresent() ? (first.get().nanos() - last.get().nanos()) / 1e6
+                        : Double.NaN);
+                Thread.sleep(300);
+            }
+            client.stop = true;
+            t.join(5_000);
+            System.out.println("C abrupt leader stop, time to first commit under the new leader (ms): "
+                    + summary(crash) + " (target median <= 300 ms)");
+            System.out.println("C graceful transfer, gap with no commits (ms): " + summary(gaps)
+                    + " (target median <= 10 ms)");
+        }
+    }
+
+    private static String summary(List<Double> xs) {
+        double[] v = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return String.format("min %.1f, median %.1f, max %.1f over %d runs %s", v[0], v[v.length / 2],
+                v[v.length - 1], v.length, xs.stream().map(x -> String.format("%.1f", x)).toList());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
