@@ -25,13 +25,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Turns one aggregated HTTP request into an {@link ApiRequest}, routes it, and writes the answer.
  * Bytes that are not HTTP get 400 (414/431 for an over-long line/headers) and the connection is
- * closed; nothing a client sends can stop the node. Runs on a Netty event loop; routes that wait
- * (commit, forwarding, transfer) complete later and write from whatever thread completes them,
- * which Netty hands back to the channel's event loop.
+ * closed; nothing a client sends can stop the node. One instance per connection, called on its
+ * event loop. Routes that wait (commit, forwarding, transfer) complete later; responses are
+ * chained so that pipelined requests are answered in request order, as HTTP/1.1 requires.
  */
 final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(ApiChannelHandler.class.getName());
     private final ApiRouter router;
+    /** Completes when the previous response on this connection was handed to Netty. Event loop only. */
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
     ApiChannelHandler(ApiRouter router) {
         this.router = router;
@@ -43,7 +45,8 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (dr.isFailure()) {
             Throwable c = dr.cause();
             int status = c instanceof TooLongHttpLineException ? 414 : c instanceof TooLongHttpHeaderException ? 431 : 400;
-            write(ctx, ApiResponse.error(status, "malformed HTTP request: " + c.getMessage()), false);
+            respond(ctx, CompletableFuture.completedFuture(
+                    ApiResponse.error(status, "malformed HTTP request: " + c.getMessage())), false);
             return;
         }
         ApiRequest api;
@@ -52,7 +55,8 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
             api = new ApiRequest(req.method().name(), qs.path(), qs.parameters(),
                     Optional.ofNullable(req.headers().get(ApiRequest.FORWARDED_BY)), ByteBufUtil.getBytes(req.content()));
         } catch (IllegalArgumentException e) {
-            write(ctx, ApiResponse.error(400, "malformed request URI: " + e.getMessage()), false);
+            respond(ctx, CompletableFuture.completedFuture(
+                    ApiResponse.error(400, "malformed request URI: " + e.getMessage())), false);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -62,14 +66,22 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((r, err) -> {
-            if (err != null) {
-                LOG.log(System.Logger.Level.WARNING, "request " + api.method() + " " + api.path() + " failed", err);
-                write(ctx, ApiResponse.error(500, "internal error: " + err), keepAlive);
-            } else {
-                write(ctx, r, keepAlive);
+        respond(ctx, f.handle((r, err) -> {
+            if (err == null) {
+                return r;
             }
-        });
+            LOG.log(System.Logger.Level.WARNING, "request " + api.method() + " " + api.path() + " failed", err);
+            return ApiResponse.error(500, "internal error: " + err);
+        }), keepAlive);
+    }
+
+    private void respond(ChannelHandlerContext ctx, CompletableFuture<ApiResponse> response, boolean keepAlive) {
+        previous = previous.thenCompose(v -> response).thenAccept(r -> write(ctx, r, keepAlive))
+                .exceptionally(e -> {
+                    LOG.log(System.Logger.Level.WARNING, "writing a response failed", e);
+                    ctx.close();
+                    return null;
+                });
     }
 
     static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {

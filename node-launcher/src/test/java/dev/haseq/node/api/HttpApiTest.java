@@ -232,6 +232,26 @@ class HttpApiTest {
     }
 
     @Test
+    void aFollowerRelaysTheLeadersRefusalsIncludingRetryAfter() throws Exception {
+        TestNode leader = node("node-1", new MempoolSettings(1, 100_000, 1000, 100), Map.of());
+        leader.consensus.elect(); // no producer: the pool stays full after one tx
+        TestNode follower = node("node-2", MEMPOOL, Map.of(leader.id, leader.rpc()));
+        follower.consensus.followerOf(Optional.of(leader.id));
+        assertThat(post(follower, "/tx", "set a 1").statusCode()).isEqualTo(202);
+        HttpResponse<String> full = post(follower, "/tx", "set b 1");
+        assertThat(full.statusCode()).isEqualTo(503);
+        assertThat(full.headers().firstValue("retry-after")).hasValue("2");
+        assertThat(json(full).get("error").asText()).contains("full");
+        HttpResponse<String> invalid = post(follower, "/tx", "nonsense");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+
+        leader.close();
+        HttpResponse<String> down = post(follower, "/tx", "set c 1");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(json(down).get("error").asText()).contains("cannot reach the leader node-1");
+    }
+
+    @Test
     void withoutAKnownLeaderOrItsAddressAFollowerAnswers503() throws Exception {
         TestNode n = node("node-2", MEMPOOL, Map.of());
         HttpResponse<String> noLeader = post(n, "/tx", "set a 1");
@@ -348,6 +368,25 @@ class HttpApiTest {
         assertThat(rawExchange(n, ("POST /tx HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\nset")
                 .getBytes(StandardCharsets.US_ASCII))).startsWith("HTTP/1.1 413");
         assertThat(get(n, "/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInRequestOrderEvenWhenTheFirstWaits() throws Exception {
+        TestNode n = new TestNode("node-1", MEMPOOL, Map.of(), MAX_REQUEST, Duration.ofMillis(300), keys);
+        nodes.add(n);
+        n.consensus.elect(); // no producer: the first request waits for its 504
+        String body = "set p 1";
+        String two = "POST /tx?wait=commit HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                + "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", n.server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(two.getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            int first = all.indexOf("HTTP/1.1 504");
+            int second = all.indexOf("HTTP/1.1 200");
+            assertThat(first).isNotNegative();
+            assertThat(second).isGreaterThan(first);
+        }
     }
 
     /** Sends raw bytes, half-closes, and reads whatever comes back (bounded by a read timeout). */
