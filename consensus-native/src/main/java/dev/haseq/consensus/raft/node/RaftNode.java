@@ -302,7 +302,9 @@ public final class RaftNode implements ConsensusNode {
             if (closed) {
                 return;
             }
-            if (isLeader() && !settings.peers().isEmpty()) {
+            boolean anyPeerReachable = transport != null
+                    && transport.statuses().stream().anyMatch(PeerLinkStatus::connected);
+            if (isLeader() && anyPeerReachable) {
                 Duration bound = settings.electionTimeout().multipliedBy(2);
                 try {
                     NodeId next = transferLeadership(Optional.empty()).get(bound.toMillis(), TimeUnit.MILLISECONDS);
