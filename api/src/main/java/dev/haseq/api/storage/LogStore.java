@@ -37,7 +37,8 @@ public interface LogStore extends AutoCloseable {
 
     /**
      * Entries {@code [from, toInclusive]} in order, stopping early (but returning at least one
-     * entry) once their data add up to {@code maxBytes}.
+     * entry) once their data add up to {@code maxBytes}: the data of the returned entries total at
+     * most {@code maxBytes}, unless the first entry alone is larger.
      */
     List<LogEntry> read(long from, long toInclusive, long maxBytes);
 

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One crash of a {@link CrashChild}: start it, wait until it has printed a chosen number of
- * "durable" lines, wait a little more, SIGKILL it ({@link Process#destroyForcibly()}), and collect
+ * "durable" lines, wait a little more, SIGKILL it ({@link ProcessHandle#destroyForcibly()}), and collect
  * every complete line it printed (including those still in the pipe after the kill).
+ * The kill is SIGKILL: no shutdown hooks, no flushing, like {@code kill -9} or an OOM kill.
  */
 public final class CrashRun {
     /** Upper bound for one child's life; only a liveness guard, far above what a run needs. */
@@ -81,7 +82,9 @@ public final class CrashRun {
                 Thread.sleep(delayMillis);
             }
         } finally {
-            p.destroyForcibly();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+            // pipe and lose lines the child printed (after durable operations) just before it died.
+            p.toHandle().destroyForcibly();
             if (!p.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 throw new AssertionError("crash child did not die after SIGKILL");
             }

@@ -26,6 +26,9 @@ final class LogCrashModel {
     private long compactRequested;
     private long compactSynced;
     private long term = 1;
+    private long syncs;
+    private long truncations;
+    private long compactions;
 
     /** Applies the lines of one child run, in order. */
     void replay(List<String> lines) {
@@ -44,10 +47,12 @@ final class LogCrashModel {
                     knownLast = after;
                     syncedLast = Math.min(syncedLast, after);
                     term = Long.parseLong(f[2]);
+                    truncations++;
                 }
                 case "C" -> {
                     long upTo = Long.parseLong(f[1]);
                     compactRequested = Math.max(compactRequested, upTo);
+                    compactions++;
                     if (upTo > knownLast) {
                         // The log became empty and continues at upTo + 1; indexes up to upTo are gone.
                         knownLast = upTo;
@@ -59,6 +64,7 @@ final class LogCrashModel {
                     knownLast = last;
                     syncedLast = last;
                     compactSynced = compactRequested;
+                    syncs++;
                 }
                 default -> throw new AssertionError("unexpected line from the crash child: '" + line + "'");
             }
@@ -103,6 +109,11 @@ final class LogCrashModel {
                 assertThat(LogEntries.isIntact(e)).as("%s: read %s", context, e).isTrue();
             }
         }
+    }
+
+    /** What the child runs did in total, for the test log. */
+    String summary() {
+        return syncs + " syncs, " + truncations + " truncations, " + compactions + " compactions";
     }
 
     /** Makes the reopened (and verified, synced) log the baseline of the next run. */

@@ -555,6 +555,9 @@ public abstract class LogStoreConformance {
         System.out.println("log crash test seed " + seed + " (replay with -Dhaseq.crash.seed=" + seed + ")");
         SplittableRandom rnd = new SplittableRandom(seed);
         LogCrashModel model = new LogCrashModel();
+        long started = System.nanoTime();
+        long first = 0;
+        long last = 0;
         for (int it = 1; it <= crashIterations(); it++) {
             String context = "seed " + seed + ", iteration " + it;
             List<String> lines = CrashRun.runAndKill(smallSegmentsJvmFlags(),
@@ -565,8 +568,13 @@ public abstract class LogStoreConformance {
                 model.verify(log, context);
                 model.rebase(log);
                 log.sync();
+                first = log.firstIndex();
+                last = log.lastIndex();
             }
         }
+        System.out.printf("log crash test: %d SIGKILLs in %.1f s; the children did %s; %d torn tails repaired; "
+                        + "log ended as [%d, %d]%n", crashIterations(), (System.nanoTime() - started) / 1e9,
+                model.summary(), events.tornTails().size(), first, last);
     }
 
     private static List<LogEntry> concat(List<LogEntry> a, List<LogEntry> b) {
