@@ -1,0 +1,60 @@
+package dev.haseq.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.haseq.it.cluster.NodeClient.BlockInfo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real node processes on 127.0.0.1 produce one chain. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ThreeNodeClusterTest {
+    @TempDir
+    Path dir;
+
+    private LocalCluster cluster;
+
+    @AfterEach
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void threeNodesProduceBlocksWithTheSameHashAtEveryHeightOnEveryNode() throws Exception {
+        cluster = LocalCluster.create(dir, 3);
+        cluster.startAll();
+        NodeProcess leader = cluster.awaitLeader(Duration.ofSeconds(90));
+        // transactions through a follower too: it forwards to the leader (rpc.peers)
+        NodeProcess follower = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+        NodeClient.Answer viaFollower = follower.api.submit("set via follower", true, Duration.ofSeconds(30));
+        assertThat(viaFollower.status()).as("%s", viaFollower.body()).isEqualTo(200);
+        assertThat(viaFollower.body().path("status").asText()).isEqualTo("committed");
+        long txHeight = viaFollower.body().path("height").asLong();
+
+        cluster.awaitHeight(Math.max(30, txHeight), Duration.ofSeconds(60));
+
+        long height = cluster.minHeight();
+        Map<Long, BlockInfo> chain = Chains.sameChain(cluster.nodes, height);
+        Set<String> proposers = new TreeSet<>();
+        chain.values().forEach(b -> proposers.add(b.proposer()));
+        assertThat(proposers).isSubsetOf("node-1", "node-2", "node-3");
+        String txHash = viaFollower.body().path("hash").asText();
+        assertThat(chain.get(txHeight).txHashes()).contains(txHash);
+        for (NodeProcess n : cluster.nodes) {
+            JsonNode tx = n.api.get("/tx/" + txHash, Duration.ofSeconds(5)).body();
+            assertThat(tx.path("status").asText()).as("tx on %s", n.id).isEqualTo("committed");
+            assertThat(tx.path("height").asLong()).isEqualTo(txHeight);
+        }
+    }
+}
