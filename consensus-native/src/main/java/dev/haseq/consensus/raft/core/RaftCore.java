@@ -632,7 +632,13 @@ public final class RaftCore {
             return;
         }
         switch (tally()) {
-            case VOTE_GRANTED -> startElection(false);
+            case VOTE_GRANTED -> {
+                if (catchingUp) {
+                    becomeFollower(term, null); // started before the state machine fell behind
+                } else {
+                    startElection(false);
+                }
+            }
             case VOTE_REJECTED -> becomeFollower(term, null);
             default -> {
             }

@@ -37,6 +37,8 @@ final class Replicator {
 
     private Progress transferTarget;
     private long transferDeadline;
+    /** A TimeoutNow went out this term: a delayed copy may still start an election, so no more lease. */
+    private boolean timeoutNowSent;
 
     Replicator(RaftCore core, CoreConfig cfg, RaftLog log, Progress[] peers) {
         this.core = core;
@@ -53,6 +55,7 @@ final class Replicator {
             pr.resetForLeadership(log.lastIndex(), now);
         }
         transferTarget = null;
+        timeoutNowSent = false;
         appendPending = true;
         commitPending = false;
     }
@@ -269,7 +272,7 @@ final class Replicator {
 
     /** Raft thesis §6.4.1: a quorum acknowledged heartbeats sent within the lease timeout. */
     boolean hasValidLease(long now) {
-        if (transferTarget != null || log.term(log.committed) != core.term()) {
+        if (transferTarget != null || timeoutNowSent || log.term(log.committed) != core.term()) {
             return false;
         }
         int fresh = 1;
@@ -416,6 +419,7 @@ final class Replicator {
     private boolean maybeSendTimeoutNow(Progress pr) {
         if (transferTarget == pr && pr.match == log.lastIndex()) {
             core.send(new TimeoutNow(core.id(), pr.id, core.term()));
+            timeoutNowSent = true;
             return true;
         }
         return false;

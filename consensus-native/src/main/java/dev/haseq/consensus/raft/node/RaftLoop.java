@@ -31,7 +31,10 @@ import java.util.function.Function;
  * need no persistence (the leader's appends leave before its own fsync), write received snapshot
  * chunks, save the hard state, queue a snapshot restore, truncate/compact/append/sync the log, send
  * the messages that promise durability (votes, acks), hand committed entries to the
- * {@link Applier}, then {@code advance}. Afterwards it publishes a {@link NodeView}.
+ * {@link Applier}, then {@code advance}. Afterwards it publishes a {@link NodeView}. One
+ * departure from that order: committed entries that were durable locally before the Ready
+ * (always the case on a leader) go to the applier first, so a proposer's latency does not include
+ * the sends and the fsync of later entries in the same Ready.
  *
  * <p>Any exception from storage stops the loop (fail-stop: a member that cannot persist must not
  * vote or acknowledge); {@link #failure()} tells why.
@@ -232,6 +235,14 @@ final class RaftLoop implements Runnable {
     }
 
     private void execute(Ready rd) {
+        // Entries that were already durable here before this Ready (all of them, on a leader) are
+        // handed to the applier first: their proposers wait neither for this Ready's sends nor for
+        // its fsync. Committed entries among this Ready's new entries wait for step 5 as prescribed.
+        boolean applyFirst = !rd.committedEntries().isEmpty()
+                && (rd.entries().isEmpty() || rd.lastCommittedIndex() < rd.entries().getFirst().index());
+        if (applyFirst) {
+            applier.submit(new Applier.Apply(rd.committedEntries()));
+        }
         for (Message m : rd.messages()) {
             send(m);
         }
@@ -256,7 +267,7 @@ final class RaftLoop implements Runnable {
         for (Message m : rd.messagesAfterPersist()) {
             send(m);
         }
-        if (!rd.committedEntries().isEmpty()) {
+        if (!applyFirst && !rd.committedEntries().isEmpty()) {
             applier.submit(new Applier.Apply(rd.committedEntries()));
         }
         rd.softState().ifPresent(this::softStateChanged);

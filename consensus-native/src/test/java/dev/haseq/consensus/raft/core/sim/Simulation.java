@@ -1,0 +1,902 @@
+package dev.haseq.consensus.raft.core.sim;
+
+import dev.haseq.api.NodeId;
+import dev.haseq.api.consensus.Role;
+import dev.haseq.api.storage.LogEntry;
+import dev.haseq.api.storage.SnapshotMeta;
+import dev.haseq.consensus.raft.core.CoreConfig;
+import dev.haseq.consensus.raft.core.CoreEvent;
+import dev.haseq.consensus.raft.core.Message;
+import dev.haseq.consensus.raft.core.NotLeader;
+import dev.haseq.consensus.raft.core.Proposal;
+import dev.haseq.consensus.raft.core.RaftCore;
+import dev.haseq.consensus.raft.core.Ready;
+import dev.haseq.consensus.raft.core.SnapshotChunk;
+import dev.haseq.consensus.raft.core.sim.SimNode.Op;
+import dev.haseq.consensus.raft.core.sim.SimNode.SimSnapshot;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic simulation of a cluster of {@link RaftCore}s: virtual time, one seeded random
+ * source, an adversarial network (drop, duplicate, delay, reorder, symmetric and asymmetric
+ * partitions), crashes that lose every unsynced write, slow disks, client proposals, leadership
+ * transfers, snapshots with compaction, catching-up state machines. Every parameter derives from
+ * the seed, so a seed replays exactly.
+ *
+ * <p>After every event the {@link #check checkers} verify: at most one leader per term; log
+ * matching (chain hashes over every appended prefix); committed entries never change (which also
+ * proves acknowledged client writes are never lost); leader completeness; state machine safety;
+ * no double vote in a term on durable state; no lease held while another leader of a newer term
+ * exists; a catching-up node never campaigns. After the fault phase everything heals and the
+ * cluster must elect a leader, commit a fresh proposal and converge within a bounded time.
+ */
+public final class Simulation {
+    static final long TICK = 1000; // micros of virtual time per tick
+    private static final int HEARTBEAT_TIMEOUT = 10;
+    private static final int ELECTION_TIMEOUT = 30;
+    private static final int LEASE = 5;
+    private static final int SEND_TIMEOUT = 4;
+    private static final int SNAP_COUNT = 3;
+
+    /** What a run did, for the test's totals. */
+    public record Result(long seed, int nodes, long events, long proposalsAcked, int leaderTerms, int crashes,
+                         int snapshotsInstalled, long virtualMicros) {
+    }
+
+    /** A broken safety or liveness property, with the seed that reproduces it. */
+    public static final class Failure extends AssertionError {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    private final long seed;
+    private final SplittableRandom rnd;
+    private final boolean trace;
+    private final List<String> traceLines = new ArrayList<>();
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private long now;
+    private long eventSeq;
+    private long events;
+
+    private final SimNode[] nodes;
+    private final NodeId[] ids;
+    private final boolean[][] blocked;
+    private final CoreConfig[] configs;
+
+    // fault parameters, all from the seed
+    private final long faultEnd;
+    private double dropRate;
+    private double dupRate;
+    private final long minDelay;
+    private long maxDelay;
+    private double tailRate;
+    private final double chunkCorruptRate;
+    private final double snapshotReadFailRate;
+    private final double crashWeight;
+    private final double partitionWeight;
+    private final long chaosMeanInterval;
+    private final long clientMeanInterval;
+    private final int snapshotPadding;
+    private final long snapshotThreshold;
+    private boolean healed;
+    private long liveDeadline;
+    private long finalAckedIndex = -1;
+    private boolean done;
+
+    // checker state
+    private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
+    private long[] committedChain = new long[1024];
+    private long[] commitTerm = new long[1024];
+    private long committedMax;
+    private final Map<Long, Long> entryChains = new HashMap<>();
+
+    // client state
+    private long clientSeq;
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private long acked;
+    private int crashes;
+    private int installs;
+
+    private record Pending(int node, long index, long term) {
+    }
+
+    private enum Kind {
+        TICK, DELIVER, PERSIST, PROPOSE, CHAOS, RESTART, HEAL_LINKS, CATCHUP_END, HEAL_ALL, LIVENESS
+    }
+
+    private record Event(long time, long seq, Kind kind, int node, int epoch, Object payload)
+            implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    public Simulation(long seed, boolean trace) {
+        this.seed = seed;
+        this.trace = trace;
+        this.rnd = new SplittableRandom(seed);
+        int n = Math.floorMod(seed, 5) < 3 ? 3 : 5;
+        nodes = new SimNode[n];
+        ids = new NodeId[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = NodeId.of("n" + (i + 1));
+            nodes[i] = new SimNode(ids[i], i);
+        }
+        blocked = new boolean[n][n];
+        faultEnd = TICK * (150 + rnd.nextInt(250));
+        dropRate = pick(0, 0, 0.01, 0.05, 0.15);
+        dupRate = pick(0, 0.01, 0.05);
+        minDelay = 20 + rnd.nextInt(200);
+        maxDelay = minDelay + pick(100, 500, 1500, 4000);
+        tailRate = pick(0, 0.01, 0.05);
+        chunkCorruptRate = pick(0, 0, 0.1);
+        snapshotReadFailRate = pick(0, 0, 0.1);
+        crashWeight = pick(0, 1, 2);
+        partitionWeight = pick(0, 1, 2);
+        chaosMeanInterval = TICK * (10 + rnd.nextInt(60));
+        clientMeanInterval = TICK * pick(1, 2, 5) / 2;
+        snapshotPadding = rnd.nextInt(1200);
+        snapshotThreshold = 4 + rnd.nextInt(40);
+        long trailing = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20);
+        long maxBytes = 16 + rnd.nextInt(600);
+        int inflight = 1 + rnd.nextInt(8);
+        int chunk = 32 + rnd.nextInt(700);
+        long maxCommitted = 16 + rnd.nextInt(4000);
+        configs = new CoreConfig[n];
+        for (int i = 0; i < n; i++) {
+            List<NodeId> peers = new ArrayList<>(Arrays.asList(ids));
+            peers.remove(i);
+            configs[i] = new CoreConfig(ids[i], peers, HEARTBEAT_TIMEOUT, 1, ELECTION_TIMEOUT, LEASE, SEND_TIMEOUT,
+                    maxBytes, inflight, chunk, trailing, snapshotThreshold, maxCommitted);
+            nodes[i].tickPeriod = TICK + rnd.nextInt(21) - 10; // +-1% clock rate skew
+            nodes[i].diskLatency = pick(0, 0, 100, 800, 3000);
+        }
+    }
+
+    private long pick(long... options) {
+        return options[rnd.nextInt(options.length)];
+    }
+
+    private double pick(double... options) {
+        return options[rnd.nextInt(options.length)];
+    }
+
+    // ======================================================================== run
+
+    public Result run() {
+        try {
+            for (SimNode node : nodes) {
+                start(node);
+                schedule(rnd.nextLong(TICK), Kind.TICK, node.idx, node.epoch, null);
+            }
+            schedule(expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
+            schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
+            schedule(faultEnd, Kind.HEAL_ALL, -1, 0, null);
+            long hardStop = faultEnd + 2000 * TICK;
+            while (!done) {
+                Event ev = queue.poll();
+                if (ev == null) {
+                    fail("the event queue ran dry");
+                }
+                now = ev.time;
+                if (now > hardStop) {
+                    fail("simulation exceeded its time budget");
+                }
+                events++;
+                dispatch(ev);
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            Failure f = new Failure(header() + "unexpected exception at t=" + now + "us: " + e + traceTail());
+            f.initCause(e);
+            throw f;
+        }
+        int terms = leaderOfTerm.size();
+        return new Result(seed, nodes.length, events, acked, terms, crashes, installs, now);
+    }
+
+    private void dispatch(Event ev) {
+        SimNode node = ev.node >= 0 ? nodes[ev.node] : null;
+        switch (ev.kind) {
+            case TICK -> {
+                if (ev.epoch == node.epoch && node.alive) {
+                    node.core.tick();
+                    afterEvent(node);
+                    schedule(now + node.tickPeriod, Kind.TICK, node.idx, node.epoch, null);
+                }
+            }
+            case DELIVER -> deliver((Message) ev.payload);
+            case PERSIST -> {
+                if (ev.epoch == node.epoch && node.alive) {
+                    persisted(node, (Ready) ev.payload);
+                }
+            }
+            case PROPOSE -> {
+                clientPropose();
+                if (!healed) {
+                    schedule(now + expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
+                }
+            }
+            case CHAOS -> {
+                if (!healed) {
+                    chaos();
+                    schedule(now + expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
+                }
+            }
+            case RESTART -> {
+                if (!node.alive && ev.epoch == node.epoch) {
+                    restart(node);
+                }
+            }
+            case HEAL_LINKS -> {
+                for (boolean[] row : blocked) {
+                    Arrays.fill(row, false);
+                }
+                trace("links healed");
+            }
+            case CATCHUP_END -> {
+                if (ev.epoch == node.epoch && node.alive) {
+                    node.catchingUp = false;
+                    node.core.setCatchingUp(false);
+                }
+            }
+            case HEAL_ALL -> healAll();
+            case LIVENESS -> liveness();
+        }
+    }
+
+    private void schedule(long time, Kind kind, int node, int epoch, Object payload) {
+        queue.add(new Event(time, eventSeq++, kind, node, epoch, payload));
+    }
+
+    private long expo(long mean) {
+        return 1 + (long) (-Math.log(1 - rnd.nextDouble()) * mean);
+    }
+
+    // ======================================================================== nodes
+
+    private void start(SimNode node) {
+        SimSnapshot snap = node.latestSnapshot();
+        node.restoreStateMachine(snap);
+        node.lastSnapshotIndex = snap == null ? 0 : snap.index();
+        node.commitSeen = node.lastSnapshotIndex;
+        node.catchingUp = false;
+        node.visibleLog = node.durableLog.copy();
+        node.visibleHard = node.durableHard;
+        node.diskFreeAt = now;
+        Optional<SnapshotMeta> meta = snap == null ? Optional.empty()
+                : Optional.of(new SnapshotMeta(snap.index(), snap.term(), snap.bytes().length));
+        node.core = new RaftCore(configs[node.idx], node.durableHard, node.visibleLog, meta,
+                new SplittableRandom(seed * 31 + node.idx * 1009L + node.incarnation));
+        node.incarnation++;
+        drain(node);
+    }
+
+    private void crash(SimNode node) {
+        crashes++;
+        node.alive = false;
+        node.epoch++;
+        // What survives: the durable state plus a random prefix of the writes in flight (the last
+        // append possibly torn), as LogStore and StableStore promise.
+        int keep = node.pendingOps.isEmpty() ? 0 : rnd.nextInt(node.pendingOps.size() + 1);
+        for (int i = 0; i < keep; i++) {
+            Op op = node.pendingOps.poll();
+            if (i == keep - 1 && op instanceof SimNode.Append a && a.entries().size() > 1 && rnd.nextBoolean()) {
+                int n = 1 + rnd.nextInt(a.entries().size() - 1);
+                op = new SimNode.Append(a.seq(), a.entries().subList(0, n), Arrays.copyOf(a.chains(), n));
+            }
+            makeDurable(node, op);
+        }
+        node.pendingOps.clear();
+        node.partial = null;
+        trace("CRASH " + node + " (kept " + keep + " unsynced writes)");
+        schedule(now + TICK * (2 + rnd.nextInt(60)), Kind.RESTART, node.idx, node.epoch, null);
+    }
+
+    private void restart(SimNode node) {
+        node.alive = true;
+        trace("RESTART " + node + " durable log " + node.durableLog.firstIndex() + ".." + node.durableLog.lastIndex()
+                + " hard " + node.durableHard);
+        start(node);
+        schedule(now + rnd.nextLong(TICK), Kind.TICK, node.idx, node.epoch, null);
+    }
+
+    private void makeDurable(SimNode node, Op op) {
+        if (op instanceof SimNode.SaveHard h) {
+            var before = node.durableHard;
+            var after = h.value();
+            if (after.term() < before.term()) {
+                fail(node + " durable term went back from " + before.term() + " to " + after.term());
+            }
+            if (after.term() == before.term() && before.votedFor().isPresent()
+                    && !before.votedFor().equals(after.votedFor())) {
+                fail(node + " voted twice in term " + after.term() + ": " + before.votedFor().get() + " then "
+                        + after.votedFor());
+            }
+            node.durableHard = after;
+        } else {
+            SimNode.apply(op, node.durableLog);
+        }
+    }
+
+    // ======================================================================== the driver
+
+    private void afterEvent(SimNode node) {
+        drain(node);
+        check(node);
+    }
+
+    private void drain(SimNode node) {
+        for (int guard = 0; node.alive && node.core.hasReady(); guard++) {
+            if (guard > 10_000) {
+                fail(node + " produces Readys endlessly");
+            }
+            handleReady(node, node.core.ready());
+        }
+    }
+
+    private void handleReady(SimNode node, Ready rd) {
+        RaftCore core = node.core;
+        for (Message m : rd.messages()) {
+            send(m);
+        }
+        List<Runnable> after = new ArrayList<>();
+        for (Ready.SnapshotWrite w : rd.snapshotWrites()) {
+            writeChunk(node, w, after);
+        }
+        long seq = rd.sequence();
+        rd.hardState().ifPresent(h -> queueOp(node, new SimNode.SaveHard(seq, h)));
+        if (rd.truncateAfter() != Ready.NONE) {
+            queueOp(node, new SimNode.Truncate(seq, rd.truncateAfter()));
+        }
+        if (rd.compactUpTo() != Ready.NONE) {
+            long upTo = rd.compactUpTo();
+            MemLog v = node.visibleLog;
+            long upToTerm;
+            long upToChain;
+            SimSnapshot s = null;
+            for (SimSnapshot x : node.snapshots) {
+                if (x.index() == upTo) {
+                    s = x; // snapshots hold only committed state, so one chain per index
+                }
+            }
+            if (s != null) {
+                upToTerm = s.term();
+                upToChain = s.chain();
+            } else if (v.has(upTo) || upTo == v.firstIndex() - 1) {
+                upToTerm = upTo == v.firstIndex() - 1 ? -1 : v.term(upTo);
+                upToChain = v.chain(upTo);
+            } else {
+                fail(node + " asked to compact up to " + upTo + " which is neither in its log ("
+                        + v.firstIndex() + ".." + v.lastIndex() + ") nor a snapshot it holds");
+                return;
+            }
+            queueOp(node, new SimNode.Compact(seq, upTo, upToTerm, upToChain));
+        }
+        if (!rd.entries().isEmpty()) {
+            List<LogEntry> es = rd.entries();
+            MemLog v = node.visibleLog;
+            if (es.get(0).index() != v.lastIndex() + 1) {
+                fail(node + " Ready #" + seq + " appends from " + es.get(0).index() + " but its log ends at "
+                        + v.lastIndex());
+            }
+            long[] chains = new long[es.size()];
+            long prev = v.chain(v.lastIndex());
+            for (int i = 0; i < es.size(); i++) {
+                LogEntry e = es.get(i);
+                prev = Chain.next(prev, e.term(), e.data());
+                chains[i] = prev;
+                Long known = entryChains.putIfAbsent(e.index() * 1_000_003L + e.term(), prev);
+                if (known != null && known != prev) {
+                    fail("log matching violated: " + node + " holds entry " + e.index() + " of term " + e.term()
+                            + " with a different history than another node");
+                }
+            }
+            queueOp(node, new SimNode.Append(seq, es, chains));
+        }
+        rd.softState().ifPresent(st -> {
+            trace(node + " soft " + st);
+            if (st.role() == Role.LEADER) {
+                onLeader(node, st.term());
+            }
+        });
+        for (Ready.SnapshotRead r : rd.snapshotReads()) {
+            after.add(() -> serveSnapshotRead(node, r));
+        }
+        for (CoreEvent e : rd.events()) {
+            trace(node + " event " + e);
+            if (e instanceof CoreEvent.ElectionStarted && node.catchingUp) {
+                fail(node + " started an election while its state machine is catching up");
+            }
+        }
+        long delay = node.diskLatency == 0 ? 0 : rnd.nextLong(node.diskLatency * 2);
+        if (!rd.mustSync() && rd.entries().isEmpty()) {
+            delay = 0;
+        }
+        node.diskFreeAt = Math.max(node.diskFreeAt, now + delay);
+        schedule(node.diskFreeAt, Kind.PERSIST, node.idx, node.epoch, rd);
+        for (Runnable r : after) {
+            if (node.alive && node.core == core) {
+                r.run();
+            }
+        }
+    }
+
+    private void queueOp(SimNode node, Op op) {
+        if (!(op instanceof SimNode.SaveHard h)) {
+            SimNode.apply(op, node.visibleLog);
+        } else {
+            node.visibleHard = h.value();
+        }
+        node.pendingOps.add(op);
+    }
+
+    private void persisted(SimNode node, Ready rd) {
+        while (!node.pendingOps.isEmpty() && node.pendingOps.peek().seq() <= rd.sequence()) {
+            makeDurable(node, node.pendingOps.poll());
+        }
+        for (Message m : rd.messagesAfterPersist()) {
+            send(m);
+        }
+        rd.installSnapshot().ifPresent(meta -> {
+            SimSnapshot s = node.snapshotAt(meta.index(), meta.term());
+            if (s == null) {
+                fail(node + " was told to install snapshot " + meta.index() + "@" + meta.term()
+                        + " which is not in its snapshot store");
+            }
+            trace(node + " installs snapshot " + meta.index() + "@" + meta.term());
+            installs++;
+            node.restoreStateMachine(s);
+            node.lastSnapshotIndex = Math.max(node.lastSnapshotIndex, s.index());
+            expectCommitted(node, s.index(), s.chain(), "installed snapshot");
+        });
+        for (LogEntry e : rd.committedEntries()) {
+            apply(node, e);
+        }
+        if (node.smIndex - node.lastSnapshotIndex >= snapshotThreshold && node.smIndex > 0) {
+            SimSnapshot s = SimSnapshot.of(node.smIndex, node.smTerm, node.smChain, rnd.nextInt(snapshotPadding + 1),
+                    rnd);
+            node.storeSnapshot(s, SNAP_COUNT);
+            node.lastSnapshotIndex = s.index();
+            node.core.snapshotTaken(s.index(), s.term());
+            trace(node + " took snapshot " + s.index());
+        }
+        node.core.advance(rd);
+        afterEvent(node);
+    }
+
+    private void apply(SimNode node, LogEntry e) {
+        if (e.index() != node.smIndex + 1) {
+            fail(node + " applies entry " + e.index() + " after " + node.smIndex + ": a gap or a repeat");
+        }
+        node.smChain = Chain.next(node.smChain, e.term(), e.data());
+        node.smIndex = e.index();
+        node.smTerm = e.term();
+        expectCommitted(node, e.index(), node.smChain, "applied entry");
+        if (e.data().length >= 8) {
+            long id = ByteBuffer.wrap(e.data()).getLong();
+            Pending p = pending.get(id);
+            if (p != null && p.node == node.idx && p.index == e.index() && p.term == e.term()) {
+                pending.remove(id);
+                acked++;
+                if (healed && finalAckedIndex < 0 && id < 0) {
+                    finalAckedIndex = e.index();
+                    trace("final proposal committed at " + e.index());
+                }
+            }
+        }
+    }
+
+    private void writeChunk(SimNode node, Ready.SnapshotWrite w, List<Runnable> after) {
+        if (w.offset() == 0) {
+            node.partial = new SimNode.PartialSnapshot(w.snapshotIndex(), w.snapshotTerm(), w.totalSize(), w.checksum());
+        }
+        SimNode.PartialSnapshot p = node.partial;
+        if (p == null || p.index != w.snapshotIndex() || p.term != w.snapshotTerm() || p.size != w.offset()) {
+            fail(node + " got snapshot chunk at " + w.offset() + " of " + w.snapshotIndex() + " that does not continue "
+                    + "the partial snapshot " + (p == null ? "none" : p.index + " size " + p.size));
+        }
+        System.arraycopy(w.data(), 0, p.bytes, p.size, w.data().length);
+        p.size += w.data().length;
+        if (w.last()) {
+            node.partial = null;
+            byte[] bytes = p.bytes;
+            if (rnd.nextDouble() < chunkCorruptRate && bytes.length > 0) {
+                bytes = bytes.clone();
+                bytes[rnd.nextInt(bytes.length)] ^= 0x40; // a bit flipped on the way to disk
+            }
+            boolean ok = p.size == p.total && SimSnapshot.crc(bytes) == p.crc;
+            if (ok) {
+                SimSnapshot s = SimSnapshot.parse(bytes);
+                if (s.index() != p.index || s.term() != p.term) {
+                    fail(node + " received snapshot bytes of " + s.index() + " labelled " + p.index);
+                }
+                node.storeSnapshot(s, SNAP_COUNT);
+            }
+            trace(node + " received snapshot " + p.index + (ok ? "" : " CORRUPT"));
+            after.add(() -> node.core.snapshotReceived(p.index, p.term, ok));
+        }
+    }
+
+    private void serveSnapshotRead(SimNode node, Ready.SnapshotRead r) {
+        SimSnapshot s = node.latestSnapshot();
+        if (s == null || rnd.nextDouble() < snapshotReadFailRate) {
+            node.core.snapshotReadFailed(r.peer(), "simulated read failure");
+            return;
+        }
+        long offset = s.index() == r.snapshotIndex() && s.term() == r.snapshotTerm() ? r.offset() : 0;
+        int len = (int) Math.min(r.maxBytes(), s.bytes().length - offset);
+        byte[] data = Arrays.copyOfRange(s.bytes(), (int) offset, (int) offset + len);
+        node.core.snapshotChunkRead(new SnapshotChunk(r.peer(), s.index(), s.term(), s.bytes().length, s.crc(), offset,
+                data));
+    }
+
+    // ======================================================================== network
+
+    private void send(Message m) {
+        int from = index(m.from());
+        int to = index(m.to());
+        if (blocked[from][to] || rnd.nextDouble() < dropRate) {
+            return;
+        }
+        schedule(now + delay(), Kind.DELIVER, to, 0, m);
+        if (rnd.nextDouble() < dupRate) {
+            schedule(now + delay(), Kind.DELIVER, to, 0, m);
+        }
+    }
+
+    private long delay() {
+        long d = minDelay + rnd.nextLong(maxDelay - minDelay + 1);
+        if (tailRate > 0 && rnd.nextDouble() < tailRate) {
+            d += rnd.nextLong(10 * TICK);
+        }
+        return d;
+    }
+
+    private void deliver(Message m) {
+        SimNode to = nodes[index(m.to())];
+        if (!to.alive || blocked[index(m.from())][to.idx]) {
+            return;
+        }
+        if (trace) {
+            trace("deliver " + m);
+        }
+        to.core.step(m);
+        afterEvent(to);
+    }
+
+    private int index(NodeId id) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i].equals(id)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown node " + id);
+    }
+
+    // ======================================================================== client and chaos
+
+    private void clientPropose() {
+        SimNode target = null;
+        if (rnd.nextInt(10) != 0) {
+            for (SimNode n : nodes) {
+                if (n.alive && n.core.isLeader()) {
+                    target = n;
+                }
+            }
+        }
+        if (target == null) {
+            target = nodes[rnd.nextInt(nodes.length)];
+        }
+        propose(target, ++clientSeq);
+    }
+
+    private void propose(SimNode target, long id) {
+        if (!target.alive) {
+            return;
+        }
+        byte[] data = new byte[8 + rnd.nextInt(64)];
+        ByteBuffer.wrap(data).putLong(id);
+        try {
+            Proposal p = target.core.propose(data);
+            pending.put(id, new Pending(target.idx, p.index(), p.term()));
+            trace(target + " proposed #" + id + " at " + p.index() + "@" + p.term());
+        } catch (NotLeader e) {
+            return;
+        }
+        afterEvent(target);
+    }
+
+    private void chaos() {
+        double total = crashWeight + partitionWeight + 3;
+        double r = rnd.nextDouble() * total;
+        if (r < crashWeight) {
+            SimNode n = nodes[rnd.nextInt(nodes.length)];
+            if (n.alive) {
+                crash(n);
+            }
+            return;
+        }
+        r -= crashWeight;
+        if (r < partitionWeight) {
+            partition();
+            return;
+        }
+        r -= partitionWeight;
+        switch ((int) r) {
+            case 0 -> {
+                for (SimNode n : nodes) {
+                    if (n.alive && n.core.isLeader()) {
+                        Optional<NodeId> target = rnd.nextBoolean() ? Optional.empty()
+                                : Optional.of(ids[(n.idx + 1 + rnd.nextInt(nodes.length - 1)) % nodes.length]);
+                        try {
+                            NodeId chosen = n.core.transferLeadership(target);
+                            trace(n + " transfers leadership to " + chosen);
+                        } catch (IllegalStateException | NotLeader e) {
+                            trace(n + " cannot transfer: " + e.getMessage());
+                        }
+                        afterEvent(n);
+                    }
+                }
+            }
+            case 1 -> {
+                SimNode n = nodes[rnd.nextInt(nodes.length)];
+                if (n.alive && !n.catchingUp) {
+                    n.catchingUp = true;
+                    n.core.setCatchingUp(true);
+                    trace(n + " is catching up");
+                    schedule(now + TICK * (5 + rnd.nextInt(80)), Kind.CATCHUP_END, n.idx, n.epoch, null);
+                }
+            }
+            default -> {
+                SimNode n = nodes[rnd.nextInt(nodes.length)];
+                n.diskLatency = pick(0, 100, 800, 3000, 8000);
+            }
+        }
+    }
+
+    private void partition() {
+        int n = nodes.length;
+        for (boolean[] row : blocked) {
+            Arrays.fill(row, false);
+        }
+        switch (rnd.nextInt(4)) {
+            case 0 -> { // isolate one node (often the leader)
+                int victim = rnd.nextInt(n);
+                for (SimNode x : nodes) {
+                    if (x.alive && x.core.isLeader() && rnd.nextBoolean()) {
+                        victim = x.idx;
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    blocked[victim][j] = blocked[j][victim] = j != victim;
+                }
+                trace("partition: isolate " + ids[victim]);
+            }
+            case 1 -> { // split into two groups
+                boolean[] side = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    side[i] = rnd.nextBoolean();
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        blocked[i][j] = side[i] != side[j];
+                    }
+                }
+                trace("partition: split " + Arrays.toString(side));
+            }
+            case 2 -> { // asymmetric: a node hears nobody but is heard (or the reverse)
+                int victim = rnd.nextInt(n);
+                boolean deaf = rnd.nextBoolean();
+                for (int j = 0; j < n; j++) {
+                    if (j != victim) {
+                        if (deaf) {
+                            blocked[j][victim] = true;
+                        } else {
+                            blocked[victim][j] = true;
+                        }
+                    }
+                }
+                trace("partition: " + ids[victim] + (deaf ? " deaf" : " mute"));
+            }
+            default -> { // random one-way links
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        blocked[i][j] = i != j && rnd.nextInt(4) == 0;
+                    }
+                }
+                trace("partition: random one-way links");
+            }
+        }
+        schedule(now + TICK * (5 + rnd.nextInt(100)), Kind.HEAL_LINKS, -1, 0, null);
+    }
+
+    private void healAll() {
+        healed = true;
+        trace("HEAL ALL");
+        dropRate = 0;
+        dupRate = 0;
+        tailRate = 0;
+        maxDelay = Math.min(maxDelay, minDelay + 1000);
+        for (boolean[] row : blocked) {
+            Arrays.fill(row, false);
+        }
+        for (SimNode n : nodes) {
+            n.diskLatency = Math.min(n.diskLatency, 800);
+            if (!n.alive) {
+                restart(n);
+            } else if (n.catchingUp) {
+                n.catchingUp = false;
+                n.core.setCatchingUp(false);
+            }
+        }
+        liveDeadline = now + TICK * 40L * ELECTION_TIMEOUT;
+        schedule(now + TICK, Kind.LIVENESS, -1, 0, null);
+    }
+
+    /** After healing: a leader must commit a fresh proposal, and every node must apply it, in bounded time. */
+    private void liveness() {
+        if (now > liveDeadline) {
+            StringBuilder s = new StringBuilder();
+            for (SimNode n : nodes) {
+                s.append(' ').append(n).append('=').append(n.core.role()).append("@t").append(n.core.term())
+                        .append("/commit ").append(n.core.commitIndex()).append("/applied ").append(n.smIndex)
+                        .append("/last ").append(n.core.lastIndex());
+            }
+            fail("no progress within " + (40 * ELECTION_TIMEOUT) + " ticks after all faults healed"
+                    + (finalAckedIndex < 0 ? " (no fresh proposal committed)" : " (nodes did not converge on "
+                    + finalAckedIndex + ")") + ":" + s);
+        }
+        if (finalAckedIndex < 0) {
+            for (SimNode n : nodes) {
+                if (n.core.isLeader() && !n.core.isTransferring() && n.core.commitIndex() >= n.core.lastIndex() - 5) {
+                    boolean waiting = pending.values().stream().anyMatch(p -> p.node == n.idx
+                            && p.term == n.core.term() && p.index > n.core.commitIndex());
+                    if (!waiting) {
+                        propose(n, -(++clientSeq));
+                    }
+                }
+            }
+        } else {
+            boolean converged = true;
+            for (SimNode n : nodes) {
+                converged &= n.smIndex >= finalAckedIndex;
+            }
+            if (converged) {
+                done = true;
+                return;
+            }
+        }
+        schedule(now + TICK, Kind.LIVENESS, -1, 0, null);
+    }
+
+    // ======================================================================== checks
+
+    private void onLeader(SimNode node, long term) {
+        NodeId prev = leaderOfTerm.putIfAbsent(term, node.id);
+        if (prev != null && !prev.equals(node.id)) {
+            fail("election safety violated: " + prev + " and " + node + " both leaders of term " + term);
+        }
+        // Leader completeness: every entry committed in an earlier term is in the new leader's log.
+        for (long i = committedMax; i > 0; i--) {
+            if (commitTerm[(int) i] > 0 && commitTerm[(int) i] < term) {
+                MemLog v = node.visibleLog;
+                if (i < v.firstIndex() - 1) {
+                    return; // covered by a snapshot, which only holds committed entries
+                }
+                if (i > v.lastIndex() || v.chain(i) != committedChain[(int) i]) {
+                    fail("leader completeness violated: " + node + " leads term " + term + " without committed entry "
+                            + i + " (log " + v.firstIndex() + ".." + v.lastIndex() + ")");
+                }
+                return;
+            }
+        }
+    }
+
+    private void check(SimNode node) {
+        if (!node.alive) {
+            return;
+        }
+        RaftCore core = node.core;
+        long commit = core.commitIndex();
+        while (node.commitSeen < commit) {
+            long i = ++node.commitSeen;
+            MemLog v = node.visibleLog;
+            if (i < v.firstIndex() - 1) {
+                continue;
+            }
+            if (i > v.lastIndex()) {
+                fail(node + " commit index " + commit + " is beyond its handed-out log end " + v.lastIndex());
+            }
+            expectCommitted(node, i, v.chain(i), "commit index");
+            if (commitTerm[(int) i] == 0) {
+                commitTerm[(int) i] = core.term();
+            }
+        }
+        if (core.hasValidLease()) {
+            for (SimNode other : nodes) {
+                if (other != node && other.alive && other.core.isLeader() && other.core.term() > core.term()) {
+                    fail("lease violated: " + node + " holds a lease in term " + core.term() + " while " + other
+                            + " leads term " + other.core.term());
+                }
+            }
+        }
+        if (core.isLeader()) {
+            for (SimNode other : nodes) {
+                if (other != node && other.alive && other.core.hasValidLease() && other.core.term() < core.term()) {
+                    fail("lease violated: " + other + " holds a lease in term " + other.core.term() + " while " + node
+                            + " leads term " + core.term());
+                }
+            }
+        }
+    }
+
+    /** Committed entries never change: the first chain recorded at an index is the only one allowed. */
+    private void expectCommitted(SimNode node, long index, long chain, String what) {
+        if (index == 0) {
+            return;
+        }
+        if (index >= committedChain.length) {
+            int size = (int) Math.max(index + 1, committedChain.length * 2L);
+            committedChain = Arrays.copyOf(committedChain, size);
+            commitTerm = Arrays.copyOf(commitTerm, size);
+        }
+        int i = (int) index;
+        committedMax = Math.max(committedMax, index);
+        if (committedChain[i] == 0) {
+            committedChain[i] = chain;
+        } else if (committedChain[i] != chain) {
+            fail("state machine safety violated: " + node + " has a different " + what + " at index " + index
+                    + " than was committed before");
+        }
+    }
+
+    // ======================================================================== reporting
+
+    private void fail(String message) {
+        throw new Failure(header() + message + traceTail());
+    }
+
+    private String header() {
+        return "simulation seed " + seed + " (" + nodes.length + " nodes) failed at t=" + now / TICK + " ticks: ";
+    }
+
+    private String traceTail() {
+        if (!trace) {
+            return "\nreplay with tracing: " + replayCommand(seed) + " -Dsim.trace=true";
+        }
+        int from = Math.max(0, traceLines.size() - 400);
+        return "\nlast events:\n  " + String.join("\n  ", traceLines.subList(from, traceLines.size()))
+                + "\nreplay: " + replayCommand(seed);
+    }
+
+    /** The one command that replays exactly this seed. */
+    public static String replayCommand(long seed) {
+        return "scripts/with-jdk mvn -B -q -o -pl consensus-native -am verify -Dtest=SimulationTest#replay "
+                + "-Dsim.seed=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false";
+    }
+
+    private void trace(String line) {
+        if (trace) {
+            traceLines.add(String.format("%8.3f %s", now / (double) TICK, line));
+        }
+    }
+
+    List<String> traceLines() {
+        return traceLines;
+    }
+}
