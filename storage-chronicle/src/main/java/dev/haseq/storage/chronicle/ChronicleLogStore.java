@@ -121,29 +121,35 @@ public final class ChronicleLogStore implements LogStore {
         checkRange(index);
         try {
             return map.term(index);
-        } catch (IllegalStateException e) {
-            checkRange(index); // compacted or truncated meanwhile
-            throw e;
+        } catch (RuntimeException e) {
+            throw outOfRangeOr(index, e);
         }
     }
 
     @Override
     public LogEntry entry(long index) {
         checkRange(index);
-        long qi;
         try {
-            qi = map.queueIndex(index);
-        } catch (IllegalStateException e) {
-            checkRange(index);
-            throw e;
+            long qi = map.queueIndex(index);
+            RecordQueue.Read r = queue.read(qi);
+            if (r.record() instanceof QueueRecord.Entry e && e.index() == index) {
+                return new LogEntry(e.index(), e.term(), e.data());
+            }
+            throw new StorageException("expected entry " + index + " at Chronicle index 0x" + Long.toHexString(qi)
+                    + " in " + queue.directory() + " but found " + describe(r.record()));
+        } catch (RuntimeException e) {
+            throw outOfRangeOr(index, e);
         }
-        RecordQueue.Read r = queue.read(qi);
-        if (r.orThrow() instanceof QueueRecord.Entry e && e.index() == index) {
-            return new LogEntry(e.index(), e.term(), e.data());
-        }
+    }
+
+    /**
+     * A reader that raced with {@code compactPrefix} or {@code truncateSuffix} may find the slot or
+     * the file gone: that is the index leaving the log (an {@link IllegalArgumentException}), not
+     * corruption. Anything else is rethrown as it is.
+     */
+    private RuntimeException outOfRangeOr(long index, RuntimeException e) {
         checkRange(index);
-        throw new StorageException("expected entry " + index + " at Chronicle index 0x" + Long.toHexString(qi)
-                + " in " + queue.directory() + " but found " + describe(r.record()));
+        return e;
     }
 
     @Override
@@ -153,8 +159,13 @@ public final class ChronicleLogStore implements LogStore {
         }
         checkRange(from);
         checkRange(toInclusive);
-        RangeReader r = new RangeReader(from, toInclusive, maxBytes);
-        queue.readFrom(r.expectedQueueIndex, r::accept);
+        RangeReader r;
+        try {
+            r = new RangeReader(from, toInclusive, maxBytes);
+            queue.readFrom(r.expectedQueueIndex, r::accept);
+        } catch (RuntimeException e) {
+            throw outOfRangeOr(from, e);
+        }
         if (!r.full && r.next <= toInclusive) {
             checkRange(r.next); // truncated meanwhile: out of range
             throw new StorageException("the queue in " + queue.directory() + " ended before entry " + r.next);
@@ -167,6 +178,7 @@ public final class ChronicleLogStore implements LogStore {
         final List<LogEntry> out;
         final long to;
         final long maxBytes;
+        final long from;
         long next;
         long bytes;
         long expectedQueueIndex;
@@ -176,6 +188,7 @@ public final class ChronicleLogStore implements LogStore {
             this.out = new ArrayList<>((int) Math.min(to - from + 1, 1024));
             this.to = to;
             this.maxBytes = maxBytes;
+            this.from = from;
             this.next = from;
             this.expectedQueueIndex = map.queueIndex(from);
         }
@@ -186,6 +199,7 @@ public final class ChronicleLogStore implements LogStore {
             }
             if (r.queueIndex() != expectedQueueIndex || !(r.orThrow() instanceof QueueRecord.Entry e)
                     || e.index() != next) {
+                checkRange(from);
                 checkRange(next);
                 throw new StorageException("expected entry " + next + " at Chronicle index 0x"
                         + Long.toHexString(expectedQueueIndex) + " in " + queue.directory() + " but found "
@@ -217,6 +231,10 @@ public final class ChronicleLogStore implements LogStore {
                 if (e.index() != expect) {
                     throw new IllegalArgumentException("append must continue the log at index " + expect
                             + " without gaps, got " + e.index() + " (log is [" + first + ", " + last + "])");
+                }
+                if (e.data().length > RecordQueue.MAX_RECORD_BYTES - 64) {
+                    throw new IllegalArgumentException("entry " + e.index() + " has " + e.data().length
+                            + " bytes of data; the Chronicle log takes at most " + (RecordQueue.MAX_RECORD_BYTES - 64));
                 }
                 if (e.term() < prevTerm) {
                     throw new IllegalArgumentException("entry " + e.index() + " has term " + e.term()
@@ -277,6 +295,14 @@ public final class ChronicleLogStore implements LogStore {
     @Override
     public long sizeOnDisk() {
         return queue.sizeOnDisk();
+    }
+
+    /** Where entry {@code index}'s record is on disk (diagnostics). */
+    ChronicleLogInspector.RecordLocation locate(long index) {
+        checkRange(index);
+        RecordQueue.Read r = queue.readAt(map.queueIndex(index));
+        return new ChronicleLogInspector.RecordLocation(r.where().file(), r.where().offset(),
+                r.where().offset() + r.length());
     }
 
     /** The queue's cycle files, oldest first (for tests and diagnostics). */

@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * How a store lays out its Chronicle queue.
  *
- * @param rollCycle    the name of a {@code net.openhft.chronicle.queue.RollCycles} constant: one
+ * @param rollCycle    the name of a {@code net.openhft.chronicle.queue.RollCycles} constant (or, for
+ *                     tests, of a {@code TestRollCycles} one such as {@code TEST_SECONDLY}): one
  *                     file per period. Compaction frees disk a whole file at a time, so shorter
  *                     periods free it sooner; each new file costs one directory fsync.
  * @param indexSpacing Chronicle indexes every {@code indexSpacing}-th excerpt (power of two); a
@@ -65,16 +68,25 @@ public record QueueOptions(String rollCycle, int indexSpacing, Clock clock) {
         return new QueueOptions(name, indexSpacing, clock);
     }
 
-    RollCycles chronicleRollCycle() {
+    RollCycle chronicleRollCycle() {
         return rollCycle(rollCycle);
     }
 
-    private static RollCycles rollCycle(String name) {
-        try {
-            return RollCycles.valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown Chronicle roll cycle '" + name + "'; use one of "
-                    + Arrays.stream(RollCycles.values()).map(Enum::name).collect(Collectors.joining(", ")), e);
+    private static RollCycle rollCycle(String name) {
+        String n = name.trim().toUpperCase(Locale.ROOT);
+        for (RollCycles r : RollCycles.values()) {
+            if (r.name().equals(n)) {
+                return r;
+            }
         }
+        for (TestRollCycles r : TestRollCycles.values()) {
+            if (r.name().equals(n)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown Chronicle roll cycle '" + name + "'; use one of "
+                + Arrays.stream(RollCycles.values()).map(Enum::name).collect(Collectors.joining(", "))
+                + " (or, in tests, " + Arrays.stream(TestRollCycles.values()).map(Enum::name)
+                .collect(Collectors.joining(", ")) + ")");
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentSkipListMap;
 import net.openhft.chronicle.bytes.Bytes;
@@ -48,6 +49,14 @@ import net.openhft.chronicle.wire.DocumentContext;
 final class RecordQueue implements AutoCloseable {
     static final String LOCK_FILE = "haseq.lock";
     static final String METADATA_FILE = "metadata.cq4t";
+    /**
+     * Chronicle maps its files in blocks of this size (sparse: unwritten parts take no disk) and
+     * accepts excerpts of at most a quarter of it; 256 MiB allows records up to 64 MiB, the
+     * default frame limit of {@code Envelope}.
+     */
+    static final long BLOCK_SIZE = 256L << 20;
+    /** The largest encoded record accepted (Chronicle's limit with room for its header). */
+    static final int MAX_RECORD_BYTES = (int) (BLOCK_SIZE / 4) - 1024;
 
     /**
      * An excerpt read back: its record, or (when it is not a valid record) {@code record == null}
@@ -86,6 +95,8 @@ final class RecordQueue implements AutoCloseable {
     private final RollCycle rollCycle;
     private final ExcerptAppender appender;
     private final ConcurrentSkipListMap<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
+    /** Per cycle, the file offset just past the last excerpt seen: the bytes the file really uses. */
+    private final ConcurrentHashMap<Integer, Long> usedBytes = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ExcerptTailer> tailers = new ConcurrentLinkedDeque<>();
     /** Cycle files written since the last sync, in write order. Writer only. */
     private final Map<Integer, File> unsynced = new LinkedHashMap<>();
@@ -115,6 +126,7 @@ final class RecordQueue implements AutoCloseable {
             queue = SingleChronicleQueueBuilder.binary(this.dir)
                     .rollCycle(options.chronicleRollCycle())
                     .indexSpacing(options.indexSpacing())
+                    .blockSize(BLOCK_SIZE)
                     .syncMode(SyncMode.SYNC)
                     .timeProvider(time)
                     .storeFileListener(new Listener())
@@ -157,13 +169,20 @@ final class RecordQueue implements AutoCloseable {
     /** Appends one record; returns its Chronicle index. Visible to readers at once, durable after {@link #sync}. */
     long append(QueueRecord r) {
         int n = QueueRecord.encodedSize(r);
+        if (n > MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException("a record of " + n + " bytes exceeds the Chronicle store's limit of "
+                    + MAX_RECORD_BYTES + " bytes");
+        }
         if (scratch.length < n) {
             scratch = new byte[Math.max(n, scratch.length * 2)];
         }
         QueueRecord.encode(r, scratch);
         long index;
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(scratch, 0, n);
+            Bytes<?> b = dc.wire().bytes();
+            b.write(scratch, 0, n);
+            end = b.writePosition();
         } catch (RuntimeException | InternalError e) {
             // InternalError: the JVM's report of a SIGBUS on a mapped page, e.g. a full disk.
             throw new StorageException("cannot append to the Chronicle queue in " + dir + ": " + e, e);
@@ -179,6 +198,7 @@ final class RecordQueue implements AutoCloseable {
             directoryUnsynced = true; // a new cycle file may have been created
         }
         unsynced.putIfAbsent(cycle, cycleFiles.get(cycle));
+        usedBytes.merge(cycle, end, Math::max);
         return index;
     }
 
@@ -276,6 +296,7 @@ final class RecordQueue implements AutoCloseable {
                 return null;
             }
             long idx = dc.index();
+            noteFile(idx, t);
             if (expected >= 0 && idx != expected) {
                 throw new StorageException("Chronicle returned index " + Long.toHexString(idx) + " for "
                         + Long.toHexString(expected) + " in " + dir);
@@ -285,8 +306,9 @@ final class RecordQueue implements AutoCloseable {
             int len = (int) b.readRemaining();
             byte[] buf = new byte[len];
             b.read(buf, 0, len);
+            usedBytes.merge(rollCycle.toCycle(idx), pos + len, Math::max);
             try {
-                return new Read(idx, QueueRecord.decode(buf, len), null, null, len);
+                return new Read(idx, QueueRecord.decode(buf, len), null, where(idx, pos), len);
             } catch (IllegalArgumentException e) {
                 return new Read(idx, null, e.getMessage(), where(idx, pos), len);
             }
@@ -304,6 +326,7 @@ final class RecordQueue implements AutoCloseable {
                         return;
                     }
                     long idx = dc.index();
+                    noteFile(idx, t);
                     Bytes<?> b = dc.wire().bytes();
                     long pos = b.readPosition();
                     int len = (int) b.readRemaining();
@@ -311,6 +334,7 @@ final class RecordQueue implements AutoCloseable {
                         scratch = new byte[Math.max(len, scratch.length * 2)];
                     }
                     b.read(scratch, 0, len);
+                    usedBytes.merge(rollCycle.toCycle(idx), pos + len, Math::max);
                     QueueRecord r;
                     try {
                         r = QueueRecord.decode(scratch, len);
@@ -325,6 +349,17 @@ final class RecordQueue implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             throw new StorageException("cannot read the Chronicle queue in " + dir + ": " + e, e);
+        }
+    }
+
+    /** Remembers which file holds the cycle a tailer is reading (Chronicle's listener is not called for every file). */
+    private void noteFile(long queueIndex, ExcerptTailer t) {
+        int cycle = rollCycle.toCycle(queueIndex);
+        if (!cycleFiles.containsKey(cycle)) {
+            File f = t.currentFile();
+            if (f != null) {
+                cycleFiles.put(cycle, f);
+            }
         }
     }
 
@@ -382,6 +417,7 @@ final class RecordQueue implements AutoCloseable {
                 }
                 cycleFiles.remove(e.getKey());
                 unsynced.remove(e.getKey());
+                usedBytes.remove(e.getKey());
             } catch (IOException ex) {
                 throw new StorageException("cannot delete " + e.getValue() + ": " + ex.getMessage(), ex);
             }
@@ -402,15 +438,15 @@ final class RecordQueue implements AutoCloseable {
         }
     }
 
-    /** Bytes of the queue files (their logical sizes: Chronicle grows files in blocks, so this can overstate). */
+    /**
+     * Bytes the queue files use: per file, up to the end of its last record (Chronicle's files are
+     * sparse and their logical size is a multiple of {@link #BLOCK_SIZE}, so {@code Files.size}
+     * would overstate it by far).
+     */
     long sizeOnDisk() {
         long total = 0;
-        for (Path p : files()) {
-            try {
-                total += Files.size(p);
-            } catch (IOException e) {
-                // deleted concurrently by a compaction: it no longer counts
-            }
+        for (long v : usedBytes.values()) {
+            total += v;
         }
         return total;
     }

@@ -186,6 +186,7 @@ class ChronicleLogStoreTest {
         store.compactPrefix(60); // first live entry 61 is in the third file
         assertThat(store.files()).hasSize(2);
         assertThat(store.sizeOnDisk()).isLessThan(before);
+        assertThat(store.sizeOnDisk()).as("bytes used, not the sparse files' logical size").isLessThan(1 << 20);
         assertThat(store.read(61, 100, Long.MAX_VALUE)).containsExactlyElementsOf(range(61, 100, 1));
         reopen();
         assertThat(store.firstIndex()).isEqualTo(61);
@@ -245,6 +246,20 @@ class ChronicleLogStoreTest {
         reopen();
         assertThat(store.read(1, 15, Long.MAX_VALUE)).containsExactlyElementsOf(range(1, 15, 1));
         assertThat(store.files()).hasSize(2);
+    }
+
+    @Test
+    void entriesOfTensOfMegabytesRoundTrip() {
+        byte[] big = new byte[40 << 20];
+        new java.util.SplittableRandom(3).nextBytes(big);
+        open().append(List.of(e(1, 1), new LogEntry(2, 1, big), e(3, 1)));
+        store.sync();
+        reopen();
+        assertThat(store.entry(2).data()).isEqualTo(big);
+        assertThat(store.entry(3)).isEqualTo(e(3, 1));
+        assertThatThrownBy(() -> store.append(List.of(new LogEntry(4, 1, new byte[RecordQueue.MAX_RECORD_BYTES]))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most");
+        assertThat(store.lastIndex()).isEqualTo(3);
     }
 
     @Test
