@@ -57,4 +57,43 @@ class ThreeNodeClusterTest {
             assertThat(tx.path("height").asLong()).isEqualTo(txHeight);
         }
     }
+
+    @Test
+    void statusAndTransferLeadershipCommandsTalkToTheRunningNodes() throws Exception {
+        cluster = LocalCluster.create(dir, 3);
+        cluster.startAll();
+        NodeProcess leader = cluster.awaitLeader(Duration.ofSeconds(90));
+        cluster.awaitHeight(3, Duration.ofSeconds(60));
+        NodeProcess target = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+        Duration bound = Duration.ofSeconds(60);
+
+        HaseqCli table = HaseqCli.run(dir, bound, "status", "--rpc", "127.0.0.1:" + target.apiPort);
+        assertThat(table.exitCode()).as(table.output()).isZero();
+        assertThat(table.output()).contains("node        " + target.id).contains("leader      " + leader.id)
+                .contains("MEMBER").contains(leader.id + " ").contains(target.id + " (this)");
+
+        HaseqCli json = HaseqCli.run(dir, bound, "status", "--rpc", "127.0.0.1:" + leader.apiPort, "--json");
+        assertThat(json.exitCode()).as(json.output()).isZero();
+        JsonNode all = NodeClient.JSON.readTree(json.output().substring(json.output().indexOf('{')));
+        assertThat(all.path("raft_node").path("is_leader").asBoolean()).isTrue();
+        assertThat(all.path("raft_cluster").path("members")).hasSize(3);
+        assertThat(all.path("status").path("head").path("height").asLong()).isPositive();
+
+        HaseqCli refused = HaseqCli.run(dir, bound, "transfer-leadership", "--rpc", "127.0.0.1:" + target.apiPort);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.output()).contains("the leader is " + leader.id);
+
+        HaseqCli moved = HaseqCli.run(dir, bound, "transfer-leadership", "--rpc", "127.0.0.1:" + leader.apiPort,
+                "--to", target.id);
+        assertThat(moved.exitCode()).as(moved.output()).isZero();
+        assertThat(moved.output()).contains("leadership moved to " + target.id);
+        Waits.until(Duration.ofSeconds(30), target.id + " leads",
+                () -> cluster.leader().filter(l -> l == target).isPresent(), cluster::describe);
+        long h = cluster.maxHeight();
+        cluster.awaitHeight(h + 5, Duration.ofSeconds(60));
+
+        HaseqCli down = HaseqCli.run(dir, bound, "status", "--rpc", "127.0.0.1:" + LocalCluster.freePorts(1).get(0));
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.output()).contains("cannot connect to the node's API");
+    }
 }
