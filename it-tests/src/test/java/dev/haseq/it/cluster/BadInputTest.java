@@ -69,9 +69,10 @@ class BadInputTest {
 
         assertThat(typo.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
         assertThat(typo.logText())
-                .contains("haseq start: the configuration is invalid (2 errors)")
+                .contains("haseq start: the configuration is invalid (3 errors)")
                 .contains("unknown key raft.heartbeat_timout").contains("did you mean raft.heartbeat_timeout?")
-                .contains("raft.election_timeout (100ms) must be >= raft.heartbeat_timeout (500ms)");
+                .contains("raft.election_timeout (100ms) must be >= raft.heartbeat_timeout (500ms)")
+                .contains("raft.leader_lease_timeout (175ms) must be < raft.election_timeout (100ms)");
         assertThat(provider.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
         assertThat(provider.logText())
                 .contains("raft.log_store 'rocks' is not an available LogStoreProvider; available: chronicle, file");
@@ -107,10 +108,10 @@ class BadInputTest {
                 .startsWith("HTTP/1.1 431");
         assertThat(rawHttp(api, "POST /tx HTTP/1.1\r\nHost: x\r\nContent-Length: " + (2 << 20) + "\r\n\r\n"))
                 .startsWith("HTTP/1.1 413");
-        NodeClient.Answer tooBig = leader.api.submit("set big " + "v".repeat(200 << 10), false, Duration.ofSeconds(10));
+        NodeClient.Answer tooBig = leader.api.submitRetrying("set big " + "v".repeat(200 << 10), false, Duration.ofSeconds(30));
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(tooBig.body().path("error").asText()).contains("exceeds the limit");
-        NodeClient.Answer notATx = leader.api.submit("DROP TABLE blocks", false, Duration.ofSeconds(10));
+        NodeClient.Answer notATx = leader.api.submitRetrying("DROP TABLE blocks", false, Duration.ofSeconds(30));
         assertThat(notATx.status()).isEqualTo(400);
         assertThat(notATx.body().path("error").asText()).isNotBlank();
         NodeClient.Answer badHash = leader.api.get("/tx/xyz", Duration.ofSeconds(10));

@@ -33,8 +33,9 @@ class FiveNodeQuorumTest {
     void productionSurvivesTwoKillsStopsWithoutQuorumAndResumesWhenANodeReturns() throws Exception {
         cluster = LocalCluster.create(dir, 5);
         cluster.startAll();
-        NodeProcess leader = cluster.awaitLeader(Duration.ofSeconds(120));
+        cluster.awaitLeader(Duration.ofSeconds(120));
         cluster.awaitHeight(10, Duration.ofSeconds(60));
+        NodeProcess leader = cluster.awaitSteadyLeader(3, Duration.ofSeconds(60));
 
         // two down, one of them the leader: three of five are a quorum
         NodeProcess follower = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();

@@ -33,12 +33,13 @@ class LeaderFailoverTest {
     void sigkilledLeaderIsReplacedWithoutForkGapOrLossOfAcknowledgedTransactions() throws Exception {
         cluster = LocalCluster.create(dir, 3);
         cluster.startAll();
-        NodeProcess old = cluster.awaitLeader(Duration.ofSeconds(90));
+        cluster.awaitLeader(Duration.ofSeconds(90));
         cluster.awaitHeight(10, Duration.ofSeconds(60));
 
         try (TxLoad load = new TxLoad(cluster, 3, 2_000).start()) {
             Waits.until(Duration.ofSeconds(60), "20 transactions are acknowledged", () -> load.acked() >= 20,
                     cluster::describe);
+            NodeProcess old = cluster.awaitSteadyLeader(5, Duration.ofSeconds(60));
             Map<Long, BlockInfo> seenBeforeKill = Chains.linkedChain(old, old.api.height());
             long oldHeight = seenBeforeKill.size();
 
@@ -88,14 +89,16 @@ class LeaderFailoverTest {
     void sigtermedLeaderHandsOverBeforeItExitsZero() throws Exception {
         cluster = LocalCluster.create(dir, 3);
         cluster.startAll();
-        NodeProcess old = cluster.awaitLeader(Duration.ofSeconds(90));
+        cluster.awaitLeader(Duration.ofSeconds(90));
         cluster.awaitHeight(20, Duration.ofSeconds(60));
+        NodeProcess old = cluster.awaitSteadyLeader(5, Duration.ofSeconds(60));
 
         old.terminate();
         int exit = old.awaitExit(Duration.ofSeconds(45));
 
         assertThat(exit).as("exit code of the SIGTERMed leader; log:\n%s", old.logTail(30)).isZero();
-        assertThat(old.logText()).contains("handed leadership to").contains("stopped cleanly");
+        assertThat(old.logText()).as("the stopped leader's log").contains("(leader: handing leadership over first)")
+                .contains("handed leadership to").contains("stopped cleanly");
         List<NodeProcess> survivors = cluster.alive();
         NodeProcess next = cluster.awaitLeader(Duration.ofSeconds(30));
         assertThat(next.id).isNotEqualTo(old.id);

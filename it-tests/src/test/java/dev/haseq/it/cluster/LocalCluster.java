@@ -22,11 +22,15 @@ import java.util.stream.Collectors;
 /**
  * A cluster of real {@code haseq start} processes on 127.0.0.1 with free ports, one home per node
  * under {@code dir}, one shared Ed25519 signing key, {@code rpc.peers} for forwarding, a short
- * block time and the operator guide's fast loopback timings (heartbeat 100ms, election 400ms,
- * lease 50ms, send 75ms). {@link #close()} SIGKILLs whatever still runs.
+ * block time and Raft timings from the operator guide's formulas for RTT_MAX = 50ms
+ * ({@code haseq tune --rtt-max 50ms}: heartbeat 200ms, election 800ms, lease 100ms, send 150ms):
+ * loopback is far faster, but up to five JVMs share two busy cores here, and a 50ms lease (the
+ * guide's value for a 12ms RTT) makes leaders step down on every scheduling hiccup.
+ * {@link #close()} SIGKILLs whatever still runs.
  */
 final class LocalCluster implements AutoCloseable {
     static final String BLOCK_TIME = "100ms";
+    static final String HEARTBEAT = "200ms";
 
     final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -71,10 +75,10 @@ final class LocalCluster implements AutoCloseable {
         v.put("raft.node_id", self.id);
         v.put("raft.raft_addr", "127.0.0.1:" + self.raftPort);
         v.put("raft.peers", others.stream().map(o -> o.id + "@127.0.0.1:" + o.raftPort).collect(Collectors.joining(",")));
-        v.put("raft.heartbeat_timeout", "100ms");
-        v.put("raft.election_timeout", "400ms");
-        v.put("raft.leader_lease_timeout", "50ms");
-        v.put("raft.send_timeout", "75ms");
+        v.put("raft.heartbeat_timeout", HEARTBEAT);
+        v.put("raft.election_timeout", "800ms");
+        v.put("raft.leader_lease_timeout", "100ms");
+        v.put("raft.send_timeout", "150ms");
         v.put("rpc.address", "127.0.0.1:" + self.apiPort);
         v.put("rpc.peers", others.stream().map(o -> o.id + "@127.0.0.1:" + o.apiPort).collect(Collectors.joining(",")));
         v.put("p2p.listen_address", "/ip4/127.0.0.1/tcp/" + p2pPort);
@@ -150,9 +154,43 @@ final class LocalCluster implements AutoCloseable {
         return id == null ? Optional.empty() : alive().stream().filter(n -> n.id.equals(id)).findFirst();
     }
 
+    /**
+     * A leader that has just produced {@code blocks} blocks in a row while every live node agreed on
+     * it: the leader to act on (kill, stop) without racing a leadership change.
+     */
+    NodeProcess awaitSteadyLeader(int blocks, Duration bound) {
+        NodeProcess[] found = new NodeProcess[1];
+        Waits.until(bound, "a leader produces " + blocks + " blocks in a row", () -> {
+            Optional<NodeProcess> l = leader();
+            if (l.isEmpty()) {
+                return false;
+            }
+            long h = l.get().api.height();
+            if (h < blocks) {
+                return false;
+            }
+            try {
+                boolean allByIt = l.get().api.blocks(h - blocks + 1, h).stream()
+                        .allMatch(b -> b.proposer().equals(l.get().id));
+                found[0] = l.get();
+                return allByIt && leader().filter(x -> x == l.get()).isPresent();
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, this::describe);
+        return found[0];
+    }
+
     NodeProcess awaitLeader(Duration bound) {
-        Waits.until(bound, "the live nodes agree on a leader", () -> leader().isPresent(), this::describe);
-        return leader().orElseThrow();
+        NodeProcess[] found = new NodeProcess[1];
+        Waits.until(bound, "the live nodes agree on a leader", () -> {
+            found[0] = leader().orElse(null);
+            return found[0] != null;
+        }, this::describe);
+        return found[0];
     }
 
     /** Waits until every node in {@code which} has applied at least {@code height}. */

@@ -108,6 +108,21 @@ final class NodeClient implements AutoCloseable {
         return post("/tx" + (waitCommit ? "?wait=commit" : ""), tx.getBytes(StandardCharsets.UTF_8), timeout);
     }
 
+    /**
+     * Submits until the answer is not a "retry later" (503: no leader, leader unreachable, election
+     * in progress), for at most {@code bound}; returns the last answer.
+     */
+    Answer submitRetrying(String tx, boolean waitCommit, Duration bound) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            Answer a = submit(tx, waitCommit, Duration.ofSeconds(30));
+            if (a.status() != 503 || System.nanoTime() > deadline) {
+                return a;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

@@ -37,7 +37,7 @@ class ThreeNodeClusterTest {
         NodeProcess leader = cluster.awaitLeader(Duration.ofSeconds(90));
         // transactions through a follower too: it forwards to the leader (rpc.peers)
         NodeProcess follower = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
-        NodeClient.Answer viaFollower = follower.api.submit("set via follower", true, Duration.ofSeconds(30));
+        NodeClient.Answer viaFollower = follower.api.submitRetrying("set via follower", true, Duration.ofSeconds(60));
         assertThat(viaFollower.status()).as("%s", viaFollower.body()).isEqualTo(200);
         assertThat(viaFollower.body().path("status").asText()).isEqualTo("committed");
         long txHeight = viaFollower.body().path("height").asLong();
@@ -62,8 +62,8 @@ class ThreeNodeClusterTest {
     void statusAndTransferLeadershipCommandsTalkToTheRunningNodes() throws Exception {
         cluster = LocalCluster.create(dir, 3);
         cluster.startAll();
-        NodeProcess leader = cluster.awaitLeader(Duration.ofSeconds(90));
-        cluster.awaitHeight(3, Duration.ofSeconds(60));
+        cluster.awaitLeader(Duration.ofSeconds(90));
+        NodeProcess leader = cluster.awaitSteadyLeader(3, Duration.ofSeconds(60));
         NodeProcess target = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
         Duration bound = Duration.ofSeconds(60);
 
