@@ -1,11 +1,14 @@
 package dev.haseq.launcher.cli;
 
 import dev.haseq.launcher.config.ConfigLoad;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code haseq config check}: loads the configuration exactly as the node would and prints the
@@ -32,13 +35,16 @@ final class ConfigCheckCommand implements Callable<Integer> {
     @Mixin
     private ConfigOptions options = new ConfigOptions();
 
+    @Unmatched
+    private List<String> overrides = new ArrayList<>();
+
     ConfigCheckCommand(LaunchEnvironment environment) {
         this.environment = environment;
     }
 
     @Override
     public Integer call() {
-        ConfigLoad load = options.load(environment, spec.commandLine());
+        ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
         if (load.config().isPresent()) {
             EffectiveConfigPrinter.print(load.config().get(), spec.commandLine().getOut());
             return 0;

@@ -8,17 +8,16 @@ import dev.haseq.launcher.config.ConfigRequest;
 import dev.haseq.launcher.config.EvnodeFlags;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Unmatched;
 
 /**
  * The options every command that loads the node's configuration shares ({@code config check},
- * {@code start}): {@code --config}, {@code --home} and any number of {@code --evnode.<key>=<value>}.
+ * {@code start}): {@code --config} and {@code --home}; with the command's {@code --evnode.<key>=<value>}
+ * flags they make a {@link ConfigRequest}.
  */
 final class ConfigOptions {
     @Option(names = "--config", paramLabel = "<file>",
@@ -28,11 +27,13 @@ final class ConfigOptions {
     @Option(names = "--home", paramLabel = "<dir>", description = "The node's home directory (default ~/.haseq).")
     String home;
 
-    @Unmatched
-    List<String> overrides = new ArrayList<>();
-
-    /** Loads the configuration exactly as the node does; malformed flags are usage errors. */
-    ConfigLoad load(LaunchEnvironment environment, CommandLine commandLine) {
+    /**
+     * Loads the configuration exactly as the node does; malformed flags are usage errors.
+     *
+     * @param overrides the command's unmatched arguments: {@code --evnode.<key>[=<value>]} flags
+     *                  (picocli collects them on the command, not on a mixin)
+     */
+    ConfigLoad load(LaunchEnvironment environment, CommandLine commandLine, List<String> overrides) {
         List<EvnodeFlags.Flag> flags;
         try {
             flags = EvnodeFlags.parse(overrides, ConfigKeys.builtIn());

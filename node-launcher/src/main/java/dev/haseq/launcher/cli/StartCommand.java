@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code haseq start}: the service. Loads the configuration as {@code config check} does (errors:
@@ -48,6 +51,9 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     private ConfigOptions options = new ConfigOptions();
 
+    @Unmatched
+    private List<String> overrides = new ArrayList<>();
+
     StartCommand(LaunchEnvironment environment) {
         this.environment = environment;
     }
@@ -55,7 +61,7 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        ConfigLoad load = options.load(environment, spec.commandLine());
+        ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
         if (load.config().isEmpty()) {
             ConfigOptions.printErrors("haseq start", load, err);
             return 1;

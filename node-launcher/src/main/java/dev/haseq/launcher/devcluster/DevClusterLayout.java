@@ -18,8 +18,10 @@ import java.util.stream.IntStream;
  * Where a local development cluster lives and listens: node {@code i} (1-based) of {@code n} has
  * its home in {@code <dir>/node-i}, its API on {@code 127.0.0.1:<basePort + i>}, Raft on
  * {@code basePort + 100 + i} and the (configured, not yet served) P2P address on
- * {@code basePort + 200 + i}. Timings are the operator guide's loopback values (heartbeat 100ms,
- * election 400ms, lease 50ms, send 75ms).
+ * {@code basePort + 200 + i}. Timings follow the operator guide's formulas for RTT_MAX = 50ms
+ * ({@code haseq tune --rtt-max 50ms}: heartbeat 200ms, election 800ms, lease 100ms, send 150ms):
+ * loopback is much faster, but several JVMs starting on a laptop's cores stall for longer than
+ * the 50ms lease of the guide's low-latency example, and leadership would flap while they warm up.
  *
  * @param dir       the cluster's directory (node homes and the shared signing key)
  * @param nodes     how many nodes
@@ -89,10 +91,10 @@ public record DevClusterLayout(Path dir, int nodes, int basePort, Duration block
         v.put(RaftSettings.RAFT_ADDR, m.raft());
         List<Member> others = members().stream().filter(o -> o.index() != m.index()).toList();
         v.put(RaftSettings.PEERS, others.stream().map(o -> o.id() + "@" + o.raft()).collect(Collectors.joining(",")));
-        v.put(RaftSettings.HEARTBEAT_TIMEOUT, "100ms");
-        v.put(RaftSettings.ELECTION_TIMEOUT, "400ms");
-        v.put(RaftSettings.LEADER_LEASE_TIMEOUT, "50ms");
-        v.put(RaftSettings.SEND_TIMEOUT, "75ms");
+        v.put(RaftSettings.HEARTBEAT_TIMEOUT, "200ms");
+        v.put(RaftSettings.ELECTION_TIMEOUT, "800ms");
+        v.put(RaftSettings.LEADER_LEASE_TIMEOUT, "100ms");
+        v.put(RaftSettings.SEND_TIMEOUT, "150ms");
         v.put(RpcSettings.ADDRESS, m.api());
         v.put(RpcSettings.PEERS, others.stream().map(o -> o.id() + "@" + o.api()).collect(Collectors.joining(",")));
         v.put(P2pSettings.LISTEN_ADDRESS, "/ip4/127.0.0.1/tcp/" + m.p2pPort());

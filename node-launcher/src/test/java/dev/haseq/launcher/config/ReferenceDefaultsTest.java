@@ -46,6 +46,11 @@ class ReferenceDefaultsTest {
         expected.put("raft.log_store", "chronicle");
         expected.put("rpc.address", "127.0.0.1:7331");
         expected.put("rpc.max_request_bytes", "1MiB");
+        expected.put("rpc.peers", "");
+        expected.put("storage.data_dir", "<home>/data");
+        expected.put("storage.block_store", "chronicle");
+        expected.put("storage.stable_store", "file");
+        expected.put("storage.snapshot_store", "file");
         expected.put("metrics.enabled", "false");
         expected.put("metrics.address", "127.0.0.1:26660");
         expected.put("p2p.listen_address", "/ip4/0.0.0.0/tcp/26656");
