@@ -83,6 +83,8 @@ public final class RaftCore {
     private ArrayList<Ready.SnapshotWrite> snapshotWrites = new ArrayList<>();
     private ArrayList<Ready.SnapshotRead> snapshotReads = new ArrayList<>();
     private SnapshotMeta pendingInstall;
+    /** Sequence of the Ready carrying an install not yet advanced (0: none, -1: not yet handed out). */
+    private long installReadySequence;
     private long pendingCompact = Ready.NONE;
     private long lastCompact;
     private long readySequence;
@@ -380,6 +382,9 @@ public final class RaftCore {
         List<LogEntry> entries = log.takeEntriesToPersist();
         boolean mustSync = hard.isPresent() || !entries.isEmpty() || install.isPresent();
         List<LogEntry> committed = log.takeCommittedToApply(cfg.maxCommittedBytesPerReady());
+        if (install.isPresent()) {
+            installReadySequence = readySequence + 1;
+        }
         Ready rd = new Ready(++readySequence, soft, hard, snapshotWrites, install, truncate, compact, entries, mustSync,
                 messages, messagesAfterPersist, committed, snapshotReads, events);
         messages = new ArrayList<>();
@@ -400,6 +405,9 @@ public final class RaftCore {
                     + (advancedSequence + 1) + ", got #" + ready.sequence());
         }
         advancedSequence++;
+        if (installReadySequence > 0 && advancedSequence >= installReadySequence) {
+            installReadySequence = 0;
+        }
         if (!ready.entries().isEmpty()) {
             LogEntry last = ready.entries().get(ready.entries().size() - 1);
             log.stableTo(last.index(), last.term());
@@ -725,7 +733,16 @@ public final class RaftCore {
     void installSnapshot(long index, long snapshotTerm, long size) {
         log.restore(index, snapshotTerm);
         pendingInstall = new SnapshotMeta(index, snapshotTerm, size);
+        installReadySequence = -1;
         pendingCompact = Math.max(pendingCompact, index);
+    }
+
+    /**
+     * An installed snapshot is not yet restored by the driver: take no other snapshot meanwhile, or
+     * the store's retention could drop the one the pending install names.
+     */
+    boolean installPending() {
+        return installReadySequence != 0;
     }
 
     private Progress peer(NodeId id) {

@@ -39,6 +39,9 @@ final class SnapshotReceiver {
             reply(m, 0, true);
             return;
         }
+        if (core.installPending()) {
+            return; // the leader retries after its send timeout
+        }
         boolean same = isFor(m) && total == m.totalSize() && checksum == m.checksum();
         if (!same) {
             if (m.offset() != 0) {

@@ -69,6 +69,7 @@ final class Applier implements Runnable {
     private final Listeners listeners;
     private final SnapshotSink sink;
     private final Supplier<NotLeaderException> notLeader;
+    private final java.util.function.Consumer<Throwable> onFatal;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final AtomicLong applied = new AtomicLong();
     private final Map<Long, Track> proposals = new HashMap<>();
@@ -78,8 +79,9 @@ final class Applier implements Runnable {
     private long lastSnapshotIndex;
 
     Applier(NodeId self, StateMachine stateMachine, SnapshotStore snapshots, long threshold, Listeners listeners,
-            SnapshotSink sink, Supplier<NotLeaderException> notLeader) {
+            SnapshotSink sink, Supplier<NotLeaderException> notLeader, java.util.function.Consumer<Throwable> onFatal) {
         this.notLeader = notLeader;
+        this.onFatal = onFatal;
         this.self = self;
         this.stateMachine = stateMachine;
         this.snapshots = snapshots;
@@ -127,6 +129,7 @@ final class Applier implements Runnable {
         } catch (RuntimeException | Error e) {
             failure = e;
             LOG.log(System.Logger.Level.ERROR, self + ": the applier stopped: " + e, e);
+            onFatal.accept(e);
             failAll(() -> new IllegalStateException(self + ": the state machine failed, this node stopped applying: "
                     + e, e));
         }

@@ -59,6 +59,7 @@ final class RaftLoop implements Runnable {
     private final Clock clock;
     private final long tickNanos;
     private final Function<Optional<NodeId>, NotLeaderException> notLeader;
+    private final java.util.function.Consumer<Throwable> onFatal;
     private final LinkedBlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
     private volatile NodeView view = NodeView.INITIAL;
     private volatile Throwable failure;
@@ -69,7 +70,9 @@ final class RaftLoop implements Runnable {
 
     RaftLoop(RaftCore core, Transport transport, LogStore log, StableStore stable, Applier applier,
              SnapshotReceiver receiver, SnapshotSender sender, StateMachine stateMachine, Listeners listeners,
-             Clock clock, Duration tick, Function<Optional<NodeId>, NotLeaderException> notLeader) {
+             Clock clock, Duration tick, Function<Optional<NodeId>, NotLeaderException> notLeader,
+             java.util.function.Consumer<Throwable> onFatal) {
+        this.onFatal = onFatal;
         this.self = core.id();
         this.core = core;
         this.transport = transport;
@@ -145,6 +148,7 @@ final class RaftLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             failure = e;
             LOG.log(System.Logger.Level.ERROR, self + ": the Raft loop stopped: " + e, e);
+            onFatal.accept(e);
         } finally {
             running = false;
             if (pendingTransfer != null) {

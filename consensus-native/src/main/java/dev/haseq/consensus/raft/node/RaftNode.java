@@ -75,6 +75,7 @@ public final class RaftNode implements ConsensusNode {
     private Thread applierThread;
     private volatile boolean closed;
     private ClusterIdentity.StartMode startMode;
+    private volatile Optional<NodeId> handedOverTo = Optional.empty();
 
     public RaftNode(ConsensusContext context, RandomGenerator random) {
         this.context = context;
@@ -121,7 +122,7 @@ public final class RaftNode implements ConsensusNode {
 
         Applier a = new Applier(self, context.stateMachine(), snapshotStore, settings.snapshotThreshold(), listeners,
                 (index, term) -> loop.submit(new Command.SnapshotTaken(index, term)),
-                () -> notLeader(leader()));
+                () -> notLeader(leader()), this::fatal);
         applier = a;
         if (latest.isPresent()) {
             CompletableFuture<Void> restored = new CompletableFuture<>();
@@ -154,9 +155,20 @@ public final class RaftNode implements ConsensusNode {
             }
         }, clock, random);
         loop = new RaftLoop(core, transport, logStore, stableStore, a, receiver, new SnapshotSender(snapshotStore),
-                context.stateMachine(), listeners, clock, tick, this::notLeader);
+                context.stateMachine(), listeners, clock, tick, this::notLeader, this::fatal);
         loopThread = Thread.ofPlatform().name("raft-loop-" + self).daemon().start(loop);
         transport.start();
+    }
+
+    /**
+     * A storage or state-machine failure stopped the Raft loop or the applier: the node stops
+     * taking part (fail-stop), so its peers see it as down instead of as a member that votes or
+     * acknowledges but cannot persist or apply. {@link #failure()} keeps the cause.
+     */
+    private void fatal(Throwable cause) {
+        LOG.log(System.Logger.Level.ERROR, "{0}: stopping after a fatal error ({1}); fix the cause and restart "
+                + "the node, it rejoins from its raft_dir", self, cause.toString());
+        Thread.ofPlatform().name("raft-stop-" + self).daemon().start(this::halt);
     }
 
     /** Started and neither closed nor halted. */
@@ -308,6 +320,7 @@ public final class RaftNode implements ConsensusNode {
                 Duration bound = settings.electionTimeout().multipliedBy(2);
                 try {
                     NodeId next = transferLeadership(Optional.empty()).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+                    handedOverTo = Optional.of(next);
                     LOG.log(System.Logger.Level.INFO, "{0}: handed leadership to {1} before stopping", self, next);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -384,6 +397,17 @@ public final class RaftNode implements ConsensusNode {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, self + ": closing " + c + " failed: " + e, e);
         }
+    }
+
+    /** Whom {@link #close()} handed leadership to, if it did. */
+    Optional<NodeId> handedOverTo() {
+        return handedOverTo;
+    }
+
+    /** The last view the Raft loop published (it stays readable after a halt). */
+    NodeView lastView() {
+        RaftLoop l = loop;
+        return l == null ? NodeView.INITIAL : l.view();
     }
 
     /** The transport, for tests and metrics. */

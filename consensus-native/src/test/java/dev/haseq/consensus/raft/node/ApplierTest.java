@@ -30,6 +30,7 @@ class ApplierTest {
     private static final NodeId SELF = NodeId.of("node-1");
     private final RecordingStateMachine sm = new RecordingStateMachine();
     private final List<long[]> taken = new CopyOnWriteArrayList<>();
+    private final List<Throwable> fatal = new CopyOnWriteArrayList<>();
     private SnapshotStore snapshots;
     private Applier applier;
     private Thread thread;
@@ -39,7 +40,7 @@ class ApplierTest {
         RaftSettings s = RaftSettings.parse(Map.of(), Path.of("/tmp/x")).orThrow();
         snapshots = StorageKit.mem().snapshots().open(new StorageContext(Path.of("/tmp/x/s"), s, StorageEvents.NONE));
         applier = new Applier(SELF, sm, snapshots, 10, new Listeners(), (i, t) -> taken.add(new long[] {i, t}),
-                () -> new NotLeaderException(SELF, Optional.empty()));
+                () -> new NotLeaderException(SELF, Optional.empty()), fatal::add);
         thread = Thread.ofPlatform().start(applier);
     }
 
@@ -142,5 +143,34 @@ class ApplierTest {
         dev.haseq.consensus.raft.transport.Await.until(java.time.Duration.ofSeconds(5), "entry 6 applied",
                 () -> applier.appliedIndex() == 6);
         assertThat(sm.entries()).containsExactly("s1", "s2", "s3", "s4", "s5", "new");
+    }
+
+    @Test
+    void aStateMachineThatThrowsStopsTheApplierAndReportsItAsFatal() {
+        Applier broken = new Applier(SELF, new dev.haseq.api.consensus.StateMachine() {
+            @Override
+            public byte[] apply(long index, byte[] entry) {
+                throw new IllegalStateException("disk full in the executor");
+            }
+
+            @Override
+            public void snapshot(java.io.OutputStream out) {
+            }
+
+            @Override
+            public void restore(java.io.InputStream in) {
+            }
+        }, snapshots, 10, new Listeners(), (i, t) -> { }, () -> new NotLeaderException(SELF, Optional.empty()),
+                fatal::add);
+        Thread t = Thread.ofPlatform().start(broken);
+        CompletableFuture<Committed> next = new CompletableFuture<>();
+        broken.submit(new Applier.Track(2, 1, next));
+        broken.submit(new Applier.Apply(List.of(user(1, 1, "boom"))));
+        assertThat(next).failsWithin(java.time.Duration.ofSeconds(5)).withThrowableThat()
+                .withCauseInstanceOf(IllegalStateException.class).withMessageContaining("disk full");
+        dev.haseq.consensus.raft.transport.Await.until(java.time.Duration.ofSeconds(5), "fatal reported",
+                () -> !fatal.isEmpty());
+        assertThat(broken.failure()).hasMessageContaining("disk full");
+        assertThat(t.isAlive()).isFalse();
     }
 }

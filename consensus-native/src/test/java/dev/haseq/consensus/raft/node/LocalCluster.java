@@ -33,6 +33,12 @@ import java.util.function.Supplier;
  */
 final class LocalCluster implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * Selects the stores the cluster tests run on: {@code mem} (default, the in-memory double) or
+     * a provider name ServiceLoader finds ({@code file}, {@code chronicle}) when that module is on
+     * the test path.
+     */
+    static final String STORE_PROPERTY = "haseq.raft.test.store";
 
     final int size;
     final List<NodeId> ids = new ArrayList<>();
@@ -46,7 +52,8 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, String> extra;
 
     LocalCluster(int size, Path base, Map<String, String> extraSettings) {
-        this(size, base, extraSettings, StorageKit.mem(), i -> new RecordingStateMachine());
+        this(size, base, extraSettings, StorageKit.named(System.getProperty(STORE_PROPERTY, "mem")),
+                i -> new RecordingStateMachine());
     }
 
     LocalCluster(int size, Path base, Map<String, String> extraSettings, StorageKit storage,

@@ -277,12 +277,19 @@ public final class RaftBench {
             Thread t = Thread.ofPlatform().name("bench-client").start(client);
             Thread.sleep(500);
             List<Double> crash = new ArrayList<>();
-            for (int rep = 0; rep < 10; rep++) {
+            for (int rep = 0, attempts = 0; rep < 10 && attempts < 30; attempts++) {
+                Thread.sleep(200);
                 int leader = c.awaitLeader();
                 long term = c.nodes[leader].term();
-                Thread.sleep(200);
                 long t0 = System.nanoTime();
                 c.halt(leader);
+                NodeView last = c.nodes[leader].lastView();
+                if (last.term() != term || last.role() != dev.haseq.api.consensus.Role.LEADER) {
+                    c.start(leader); // leadership moved on its own just now: not a clean measurement
+                    c.awaitLeader();
+                    continue;
+                }
+                rep++;
                 Optional<Client.Commit> first = Optional.empty();
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
                 while (first.isEmpty() && System.nanoTime() < deadline) {
@@ -296,9 +303,9 @@ public final class RaftBench {
             }
             List<Double> gaps = new ArrayList<>();
             for (int rep = 0; rep < 10; rep++) {
+                Thread.sleep(200);
                 int leader = c.awaitLeader();
                 long term = c.nodes[leader].term();
-                Thread.sleep(200);
                 long t0 = System.nanoTime();
                 try {
                     c.nodes[leader].transferLeadership(Optional.empty()).get(5, TimeUnit.SECONDS);

@@ -81,9 +81,12 @@ public final class Simulation {
     private final long minDelay;
     private long maxDelay;
     private double tailRate;
+    private final long tailMax;
     private final double chunkCorruptRate;
     private final double snapshotReadFailRate;
     private final double crashWeight;
+    /** Frequent short crashes, often of the leader: the interleavings of Raft's Figure 8. */
+    private final boolean crashStorm;
     private final double partitionWeight;
     private final long chaosMeanInterval;
     private final long clientMeanInterval;
@@ -142,16 +145,18 @@ public final class Simulation {
         minDelay = 20 + rnd.nextInt(200);
         maxDelay = minDelay + pick(100, 500, 1500, 4000);
         tailRate = pick(0, 0.01, 0.05);
+        tailMax = TICK * (rnd.nextInt(4) == 0 ? 3 * ELECTION_TIMEOUT : 10); // sometimes very stale messages
         chunkCorruptRate = pick(0, 0, 0.1);
         snapshotReadFailRate = pick(0, 0, 0.1);
-        crashWeight = pick(0, 1, 2);
+        crashStorm = rnd.nextInt(4) == 0;
+        crashWeight = crashStorm ? 6 : pick(0, 1, 2);
         partitionWeight = pick(0, 1, 2);
-        chaosMeanInterval = TICK * (10 + rnd.nextInt(60));
+        chaosMeanInterval = TICK * (crashStorm ? 2 + rnd.nextInt(10) : 10 + rnd.nextInt(60));
         clientMeanInterval = TICK * pick(1, 2, 5) / 2;
         snapshotPadding = rnd.nextInt(1200);
         snapshotThreshold = 4 + rnd.nextInt(40);
         long trailing = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20);
-        long maxBytes = 16 + rnd.nextInt(600);
+        long maxBytes = rnd.nextInt(3) == 0 ? 1 : 16 + rnd.nextInt(600); // 1: one entry per append
         int inflight = 1 + rnd.nextInt(8);
         int chunk = 32 + rnd.nextInt(700);
         long maxCommitted = 16 + rnd.nextInt(4000);
@@ -219,7 +224,13 @@ public final class Simulation {
                     schedule(now + node.tickPeriod, Kind.TICK, node.idx, node.epoch, null);
                 }
             }
-            case DELIVER -> deliver((Message) ev.payload);
+            case DELIVER -> {
+                Message m = (Message) ev.payload;
+                // A sender that crashed since may not have transmitted it (its queues died with it).
+                if (nodes[index(m.from())].epoch == ev.epoch || rnd.nextBoolean()) {
+                    deliver(m);
+                }
+            }
             case PERSIST -> {
                 if (ev.epoch == node.epoch && node.alive) {
                     persisted(node, (Ready) ev.payload);
@@ -304,7 +315,8 @@ public final class Simulation {
         node.pendingOps.clear();
         node.partial = null;
         trace("CRASH " + node + " (kept " + keep + " unsynced writes)");
-        schedule(now + TICK * (2 + rnd.nextInt(60)), Kind.RESTART, node.idx, node.epoch, null);
+        long down = crashStorm ? 1 + rnd.nextInt(2 * HEARTBEAT_TIMEOUT) : 2 + rnd.nextInt(60);
+        schedule(now + TICK * down, Kind.RESTART, node.idx, node.epoch, null);
     }
 
     private void restart(SimNode node) {
@@ -553,16 +565,17 @@ public final class Simulation {
         if (blocked[from][to] || rnd.nextDouble() < dropRate) {
             return;
         }
-        schedule(now + delay(), Kind.DELIVER, to, 0, m);
+        int epoch = nodes[from].epoch;
+        schedule(now + delay(), Kind.DELIVER, to, epoch, m);
         if (rnd.nextDouble() < dupRate) {
-            schedule(now + delay(), Kind.DELIVER, to, 0, m);
+            schedule(now + delay(), Kind.DELIVER, to, epoch, m);
         }
     }
 
     private long delay() {
         long d = minDelay + rnd.nextLong(maxDelay - minDelay + 1);
         if (tailRate > 0 && rnd.nextDouble() < tailRate) {
-            d += rnd.nextLong(10 * TICK);
+            d += rnd.nextLong(tailMax);
         }
         return d;
     }
@@ -603,6 +616,9 @@ public final class Simulation {
             target = nodes[rnd.nextInt(nodes.length)];
         }
         propose(target, ++clientSeq);
+        if (crashStorm && !healed && target.alive && target.core.isLeader() && rnd.nextInt(8) == 0) {
+            crash(target); // dies with the new entry only (or hardly) on its own disk: Raft's Figure 8
+        }
     }
 
     private void propose(SimNode target, long id) {
@@ -626,6 +642,13 @@ public final class Simulation {
         double r = rnd.nextDouble() * total;
         if (r < crashWeight) {
             SimNode n = nodes[rnd.nextInt(nodes.length)];
+            if (rnd.nextBoolean()) {
+                for (SimNode x : nodes) {
+                    if (x.alive && x.core.isLeader()) {
+                        n = x;
+                    }
+                }
+            }
             if (n.alive) {
                 crash(n);
             }
