@@ -33,6 +33,7 @@ public final class FailoverBench {
         List<Double> failover = new ArrayList<>();
         List<Double> gap = new ArrayList<>();
         List<Double> stop = new ArrayList<>();
+        boolean ok = false;
         try (LocalCluster cluster = LocalCluster.create(dir, 3)) {
             cluster.startAll();
             cluster.awaitLeader(Duration.ofSeconds(120));
@@ -47,8 +48,13 @@ public final class FailoverBench {
                 stop.add(r[1]);
                 System.out.printf("SIGTERM run %2d: block gap %.0f ms, stop %.0f ms%n", i, r[0], r[1]);
             }
+            ok = true;
         } finally {
-            deleteTree(dir);
+            if (ok) {
+                deleteTree(dir);
+            } else {
+                System.out.println("failed: the nodes' homes and logs are kept in " + dir);
+            }
         }
         System.out.println();
         System.out.printf("3 nodes on 127.0.0.1, %d cores, block_time %s, heartbeat %s, election 800ms, lease 100ms%n",

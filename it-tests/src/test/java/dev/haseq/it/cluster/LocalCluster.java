@@ -216,11 +216,26 @@ final class LocalCluster implements AutoCloseable {
         StringBuilder b = new StringBuilder("cluster:");
         for (NodeProcess n : nodes) {
             b.append("\n  ").append(n).append(" height ").append(n.isAlive() ? n.api.height() : -1);
+            if (n.isAlive()) {
+                b.append("\n    raft/node ").append(raftView(n, "/raft/node"));
+                b.append("\n    raft/cluster ").append(raftView(n, "/raft/cluster"));
+            }
         }
         for (NodeProcess n : nodes) {
             b.append("\n--- ").append(n.id).append(" log tail ---\n").append(n.logTail(15));
         }
         return b.toString();
+    }
+
+    private static String raftView(NodeProcess n, String path) {
+        try {
+            return n.api.get(path, Duration.ofSeconds(2)).body().toString();
+        } catch (IOException e) {
+            return "(" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 
     @Override
