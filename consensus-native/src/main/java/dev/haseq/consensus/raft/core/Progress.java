@@ -54,8 +54,8 @@ final class Progress {
 
     void resetForLeadership(long lastIndex, long now) {
         match = 0;
-        next = lastIndex + 1;
         becomeProbe();
+        next = lastIndex + 1; // optimistic: the first probe finds out where the logs match
         lastAckTick = now; // a full lease of grace for check-quorum
         leaseTick = -1;
         consecutiveFailures = 0;

@@ -54,17 +54,14 @@ public final class RaftCore {
     private final Replicator replicator;
     private final SnapshotReceiver receiver;
 
-    // persistent state (§5.1), as last changed and as last handed to the driver
+    private final Outbox out;
+
+    // persistent state (§5.1)
     private long term;
     private NodeId vote;
-    private long readyTerm;
-    private NodeId readyVote;
 
     private Role role = Role.FOLLOWER;
     private NodeId leader;
-    private Role readyRole;
-    private NodeId readyLeader;
-    private long readySoftTerm;
 
     private long now;
     private int electionElapsed;
@@ -76,19 +73,6 @@ public final class RaftCore {
     /** A transfer that made us step down: report its outcome when a leader appears, or at the deadline. */
     private NodeId transferAwaiting;
     private long transferAwaitDeadline;
-
-    private ArrayList<Message> messages = new ArrayList<>();
-    private ArrayList<Message> messagesAfterPersist = new ArrayList<>();
-    private ArrayList<CoreEvent> events = new ArrayList<>();
-    private ArrayList<Ready.SnapshotWrite> snapshotWrites = new ArrayList<>();
-    private ArrayList<Ready.SnapshotRead> snapshotReads = new ArrayList<>();
-    private SnapshotMeta pendingInstall;
-    /** Sequence of the Ready carrying an install not yet advanced (0: none, -1: not yet handed out). */
-    private long installReadySequence;
-    private long pendingCompact = Ready.NONE;
-    private long lastCompact;
-    private long readySequence;
-    private long advancedSequence;
 
     /**
      * @param config    identity, peers and timings
@@ -114,14 +98,11 @@ public final class RaftCore {
         this.receiver = new SnapshotReceiver(this, this.log);
         this.term = hardState.term();
         this.vote = hardState.votedFor().orElse(null);
-        this.readyTerm = term;
-        this.readyVote = vote;
-        this.readyRole = role;
-        this.readySoftTerm = term;
+        this.out = new Outbox(term, vote, role);
         if (this.log.needsResetAtStart()) {
-            pendingCompact = snap.index();
+            out.pendingCompact = snap.index();
         }
-        lastCompact = Math.max(0, this.log.firstIndex() - 1);
+        out.lastCompact = Math.max(0, this.log.firstIndex() - 1);
         // A restarted node behaves as if it had just heard from a leader: it refuses votes for one
         // heartbeat timeout, so a lease the leader granted before the restart stays safe.
         leaderContactTick = 0;
@@ -295,9 +276,18 @@ public final class RaftCore {
         }
         log.snapshotTaken(index, snapshotTerm);
         long target = index - cfg.trailingLogs();
-        if (target > lastCompact && target >= log.firstIndex()) {
-            pendingCompact = Math.max(pendingCompact, target);
+        if (target > out.lastCompact && target >= log.firstIndex()) {
+            out.pendingCompact = Math.max(out.pendingCompact, target);
         }
+    }
+
+    /**
+     * True once {@code appliedIndex} is {@code raft.snapshot_threshold} or more entries past the
+     * latest snapshot: the driver should snapshot its state machine and report it with
+     * {@link #snapshotTaken}.
+     */
+    public boolean snapshotDue(long appliedIndex) {
+        return appliedIndex - log.snapshotIndex() >= cfg.snapshotThreshold();
     }
 
     /** The state machine is (not) catching up on history; while it is, this node never campaigns. */
@@ -345,11 +335,7 @@ public final class RaftCore {
         if (role == Role.LEADER) {
             replicator.flush();
         }
-        return !messages.isEmpty() || !messagesAfterPersist.isEmpty() || log.hasUnhandedEntries()
-                || log.hasUnappliedCommitted() || term != readyTerm || !Objects.equals(vote, readyVote)
-                || role != readyRole || !Objects.equals(leader, readyLeader) || term != readySoftTerm
-                || !events.isEmpty() || !snapshotWrites.isEmpty() || !snapshotReads.isEmpty() || pendingInstall != null
-                || pendingCompact != Ready.NONE || log.hasPendingTruncate();
+        return out.hasOutput(role, term, vote, leader, log);
     }
 
     /** Everything to do now, as one {@link Ready}; see its javadoc for the order. */
@@ -357,42 +343,7 @@ public final class RaftCore {
         if (role == Role.LEADER) {
             replicator.flush();
         }
-        Optional<SoftState> soft = Optional.empty();
-        if (role != readyRole || !Objects.equals(leader, readyLeader) || term != readySoftTerm) {
-            readyRole = role;
-            readyLeader = leader;
-            readySoftTerm = term;
-            soft = Optional.of(new SoftState(role, term, Optional.ofNullable(leader)));
-        }
-        Optional<TermAndVote> hard = Optional.empty();
-        if (term != readyTerm || !Objects.equals(vote, readyVote)) {
-            readyTerm = term;
-            readyVote = vote;
-            hard = Optional.of(new TermAndVote(term, Optional.ofNullable(vote)));
-        }
-        Optional<SnapshotMeta> install = Optional.ofNullable(pendingInstall);
-        pendingInstall = null;
-        long truncate = log.takePendingTruncate();
-        long compact = pendingCompact;
-        if (compact != Ready.NONE) {
-            log.compactTo(compact);
-            lastCompact = Math.max(lastCompact, compact);
-            pendingCompact = Ready.NONE;
-        }
-        List<LogEntry> entries = log.takeEntriesToPersist();
-        boolean mustSync = hard.isPresent() || !entries.isEmpty() || install.isPresent();
-        List<LogEntry> committed = log.takeCommittedToApply(cfg.maxCommittedBytesPerReady());
-        if (install.isPresent()) {
-            installReadySequence = readySequence + 1;
-        }
-        Ready rd = new Ready(++readySequence, soft, hard, snapshotWrites, install, truncate, compact, entries, mustSync,
-                messages, messagesAfterPersist, committed, snapshotReads, events);
-        messages = new ArrayList<>();
-        messagesAfterPersist = new ArrayList<>();
-        events = new ArrayList<>();
-        snapshotWrites = new ArrayList<>();
-        snapshotReads = new ArrayList<>();
-        return rd;
+        return out.take(role, term, vote, leader, log, cfg.maxCommittedBytesPerReady());
     }
 
     /**
@@ -400,14 +351,7 @@ public final class RaftCore {
      * entries applied. Readys must be advanced in the order they were handed out.
      */
     public void advance(Ready ready) {
-        if (ready.sequence() != advancedSequence + 1) {
-            throw new IllegalStateException("Readys must be advanced in order: expected Ready #"
-                    + (advancedSequence + 1) + ", got #" + ready.sequence());
-        }
-        advancedSequence++;
-        if (installReadySequence > 0 && advancedSequence >= installReadySequence) {
-            installReadySequence = 0;
-        }
+        out.advanced(ready);
         if (!ready.entries().isEmpty()) {
             LogEntry last = ready.entries().get(ready.entries().size() - 1);
             log.stableTo(last.index(), last.term());
@@ -710,31 +654,29 @@ public final class RaftCore {
     }
 
     void send(Message m) {
-        messages.add(m);
+        out.messages.add(m);
     }
 
     void sendAfterPersist(Message m) {
-        messagesAfterPersist.add(m);
+        out.messagesAfterPersist.add(m);
     }
 
     void emit(CoreEvent e) {
-        events.add(e);
+        out.events.add(e);
     }
 
     void requestSnapshotRead(Ready.SnapshotRead r) {
-        snapshotReads.add(r);
+        out.snapshotReads.add(r);
     }
 
     void writeSnapshotChunk(Ready.SnapshotWrite w) {
-        snapshotWrites.add(w);
+        out.snapshotWrites.add(w);
     }
 
     /** Replaces the log with a received snapshot (the driver restores the state machine from it). */
     void installSnapshot(long index, long snapshotTerm, long size) {
         log.restore(index, snapshotTerm);
-        pendingInstall = new SnapshotMeta(index, snapshotTerm, size);
-        installReadySequence = -1;
-        pendingCompact = Math.max(pendingCompact, index);
+        out.install(new SnapshotMeta(index, snapshotTerm, size));
     }
 
     /**
@@ -742,7 +684,7 @@ public final class RaftCore {
      * the store's retention could drop the one the pending install names.
      */
     boolean installPending() {
-        return installReadySequence != 0;
+        return out.installPending();
     }
 
     private Progress peer(NodeId id) {

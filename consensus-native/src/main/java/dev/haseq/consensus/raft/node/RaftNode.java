@@ -25,6 +25,7 @@ import dev.haseq.consensus.raft.transport.NettyTransport;
 import dev.haseq.consensus.raft.transport.PeerLinkStatus;
 import dev.haseq.consensus.raft.transport.Transport;
 import dev.haseq.consensus.raft.transport.TransportConfig;
+import dev.haseq.consensus.raft.transport.TransportCounters;
 import dev.haseq.consensus.raft.transport.TransportListener;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class RaftNode implements ConsensusNode {
     private LogStore logStore;
     private StableStore stableStore;
     private SnapshotStore snapshotStore;
-    private NettyTransport transport;
+    private volatile NettyTransport transport;
     private SnapshotReceiver receiver;
     private volatile RaftLoop loop;
     private volatile Applier applier;
@@ -99,6 +100,7 @@ public final class RaftNode implements ConsensusNode {
             try {
                 openAndStart();
             } catch (RuntimeException | Error e) {
+                closed = true;
                 shutdown(false);
                 throw e;
             }
@@ -112,6 +114,9 @@ public final class RaftNode implements ConsensusNode {
         snapshotStore = context.snapshotStore().open(
                 new StorageContext(RaftLayout.snapshotDir(settings.raftDir()), settings, events));
 
+        // The core takes everything in the log as durable: make it so (a graceful stop may have
+        // left appends that were never synced).
+        logStore.sync();
         Optional<SnapshotMeta> latest;
         try (var reader = snapshotStore.openLatest().orElse(null)) {
             latest = reader == null ? Optional.empty() : Optional.of(reader.meta());
@@ -397,6 +402,18 @@ public final class RaftNode implements ConsensusNode {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, self + ": closing " + c + " failed: " + e, e);
         }
+    }
+
+    /**
+     * The transport's counters (frames and bytes in/out, connection closes by reason, send
+     * failures), for metrics. Only after {@link #start()}.
+     */
+    public TransportCounters transportCounters() {
+        NettyTransport t = transport;
+        if (t == null) {
+            throw new IllegalStateException(self + " is not started");
+        }
+        return t.counters();
     }
 
     /** Whom {@link #close()} handed leadership to, if it did. */

@@ -240,12 +240,14 @@ public final class RaftBench {
                     Committed done = n.propose(entry).get(2, TimeUnit.SECONDS);
                     commits.add(new Commit(System.nanoTime(), done.term(), done.index()));
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof NotLeaderException nl && nl.leaderHint().isPresent()) {
-                        target = c.ids.indexOf(nl.leaderHint().get().id());
-                    } else {
-                        target = (target + 1) % c.size;
-                        Thread.onSpinWait();
+                    int hinted = e.getCause() instanceof NotLeaderException nl && nl.leaderHint().isPresent()
+                            ? c.ids.indexOf(nl.leaderHint().get().id()) : -1;
+                    if (hinted < 0 || hinted == target) {
+                        // no leader yet, or the leader is handing over: wait a little instead of
+                        // burning the CPU the election needs
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
                     }
+                    target = hinted >= 0 ? hinted : (target + 1) % c.size;
                 } catch (TimeoutException | RuntimeException e) {
                     target = (target + 1) % c.size;
                 } catch (InterruptedException e) {

@@ -94,15 +94,12 @@ public final class Simulation {
     private final long snapshotThreshold;
     private boolean healed;
     private long liveDeadline;
+    private long liveBound;
     private long finalAckedIndex = -1;
     private boolean done;
 
     // checker state
-    private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
-    private long[] committedChain = new long[1024];
-    private long[] commitTerm = new long[1024];
-    private long committedMax;
-    private final Map<Long, Long> entryChains = new HashMap<>();
+    private final SafetyChecker checker = new SafetyChecker(this::fail);
 
     // client state
     private long clientSeq;
@@ -139,7 +136,7 @@ public final class Simulation {
             nodes[i] = new SimNode(ids[i], i);
         }
         blocked = new boolean[n][n];
-        faultEnd = TICK * (150 + rnd.nextInt(250));
+        faultEnd = TICK * (200 + rnd.nextInt(400));
         dropRate = pick(0, 0, 0.01, 0.05, 0.15);
         dupRate = pick(0, 0.01, 0.05);
         minDelay = 20 + rnd.nextInt(200);
@@ -190,7 +187,7 @@ public final class Simulation {
             schedule(expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
             schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
             schedule(faultEnd, Kind.HEAL_ALL, -1, 0, null);
-            long hardStop = faultEnd + 2000 * TICK;
+            long hardStop = faultEnd + 20_000 * TICK;
             while (!done) {
                 Event ev = queue.poll();
                 if (ev == null) {
@@ -210,7 +207,7 @@ public final class Simulation {
             f.initCause(e);
             throw f;
         }
-        int terms = leaderOfTerm.size();
+        int terms = checker.leaderTerms();
         return new Result(seed, nodes.length, events, acked, terms, crashes, installs, now);
     }
 
@@ -349,7 +346,7 @@ public final class Simulation {
 
     private void afterEvent(SimNode node) {
         drain(node);
-        check(node);
+        checker.check(node, nodes);
     }
 
     private void drain(SimNode node) {
@@ -412,18 +409,14 @@ public final class Simulation {
                 LogEntry e = es.get(i);
                 prev = Chain.next(prev, e.term(), e.data());
                 chains[i] = prev;
-                Long known = entryChains.putIfAbsent(e.index() * 1_000_003L + e.term(), prev);
-                if (known != null && known != prev) {
-                    fail("log matching violated: " + node + " holds entry " + e.index() + " of term " + e.term()
-                            + " with a different history than another node");
-                }
+                checker.entryAppended(node, e, prev);
             }
             queueOp(node, new SimNode.Append(seq, es, chains));
         }
         rd.softState().ifPresent(st -> {
             trace(node + " soft " + st);
             if (st.role() == Role.LEADER) {
-                onLeader(node, st.term());
+                checker.onLeader(node, st.term());
             }
         });
         for (Ready.SnapshotRead r : rd.snapshotReads()) {
@@ -462,6 +455,9 @@ public final class Simulation {
             makeDurable(node, node.pendingOps.poll());
         }
         for (Message m : rd.messagesAfterPersist()) {
+            if (m instanceof Message.VoteResponse v && v.granted()) {
+                checker.voteGranted(node, v);
+            }
             send(m);
         }
         rd.installSnapshot().ifPresent(meta -> {
@@ -474,7 +470,7 @@ public final class Simulation {
             installs++;
             node.restoreStateMachine(s);
             node.lastSnapshotIndex = Math.max(node.lastSnapshotIndex, s.index());
-            expectCommitted(node, s.index(), s.chain(), "installed snapshot");
+            checker.expectCommitted(node, s.index(), s.chain(), "installed snapshot");
         });
         for (LogEntry e : rd.committedEntries()) {
             apply(node, e);
@@ -498,7 +494,7 @@ public final class Simulation {
         node.smChain = Chain.next(node.smChain, e.term(), e.data());
         node.smIndex = e.index();
         node.smTerm = e.term();
-        expectCommitted(node, e.index(), node.smChain, "applied entry");
+        checker.expectCommitted(node, e.index(), node.smChain, "applied entry");
         if (e.data().length >= 8) {
             long id = ByteBuffer.wrap(e.data()).getLong();
             Pending p = pending.get(id);
@@ -767,7 +763,16 @@ public final class Simulation {
                 n.core.setCatchingUp(false);
             }
         }
-        liveDeadline = now + TICK * 40L * ELECTION_TIMEOUT;
+        // Bounded recovery: elections plus draining the backlog the client built up (one entry per
+        // round trip in the slowest configurations).
+        long backlog = 0;
+        for (SimNode n : nodes) {
+            for (SimNode m : nodes) {
+                backlog = Math.max(backlog, n.core.lastIndex() - m.core.commitIndex());
+            }
+        }
+        liveBound = 40L * ELECTION_TIMEOUT + 4 * backlog;
+        liveDeadline = now + TICK * liveBound;
         schedule(now + TICK, Kind.LIVENESS, -1, 0, null);
     }
 
@@ -780,7 +785,7 @@ public final class Simulation {
                         .append("/commit ").append(n.core.commitIndex()).append("/applied ").append(n.smIndex)
                         .append("/last ").append(n.core.lastIndex());
             }
-            fail("no progress within " + (40 * ELECTION_TIMEOUT) + " ticks after all faults healed"
+            fail("no progress within " + liveBound + " ticks after all faults healed"
                     + (finalAckedIndex < 0 ? " (no fresh proposal committed)" : " (nodes did not converge on "
                     + finalAckedIndex + ")") + ":" + s);
         }
@@ -807,90 +812,9 @@ public final class Simulation {
         schedule(now + TICK, Kind.LIVENESS, -1, 0, null);
     }
 
-    // ======================================================================== checks
-
-    private void onLeader(SimNode node, long term) {
-        NodeId prev = leaderOfTerm.putIfAbsent(term, node.id);
-        if (prev != null && !prev.equals(node.id)) {
-            fail("election safety violated: " + prev + " and " + node + " both leaders of term " + term);
-        }
-        // Leader completeness: every entry committed in an earlier term is in the new leader's log.
-        for (long i = committedMax; i > 0; i--) {
-            if (commitTerm[(int) i] > 0 && commitTerm[(int) i] < term) {
-                MemLog v = node.visibleLog;
-                if (i < v.firstIndex() - 1) {
-                    return; // covered by a snapshot, which only holds committed entries
-                }
-                if (i > v.lastIndex() || v.chain(i) != committedChain[(int) i]) {
-                    fail("leader completeness violated: " + node + " leads term " + term + " without committed entry "
-                            + i + " (log " + v.firstIndex() + ".." + v.lastIndex() + ")");
-                }
-                return;
-            }
-        }
-    }
-
-    private void check(SimNode node) {
-        if (!node.alive) {
-            return;
-        }
-        RaftCore core = node.core;
-        long commit = core.commitIndex();
-        while (node.commitSeen < commit) {
-            long i = ++node.commitSeen;
-            MemLog v = node.visibleLog;
-            if (i < v.firstIndex() - 1) {
-                continue;
-            }
-            if (i > v.lastIndex()) {
-                fail(node + " commit index " + commit + " is beyond its handed-out log end " + v.lastIndex());
-            }
-            expectCommitted(node, i, v.chain(i), "commit index");
-            if (commitTerm[(int) i] == 0) {
-                commitTerm[(int) i] = core.term();
-            }
-        }
-        if (core.hasValidLease()) {
-            for (SimNode other : nodes) {
-                if (other != node && other.alive && other.core.isLeader() && other.core.term() > core.term()) {
-                    fail("lease violated: " + node + " holds a lease in term " + core.term() + " while " + other
-                            + " leads term " + other.core.term());
-                }
-            }
-        }
-        if (core.isLeader()) {
-            for (SimNode other : nodes) {
-                if (other != node && other.alive && other.core.hasValidLease() && other.core.term() < core.term()) {
-                    fail("lease violated: " + other + " holds a lease in term " + other.core.term() + " while " + node
-                            + " leads term " + core.term());
-                }
-            }
-        }
-    }
-
-    /** Committed entries never change: the first chain recorded at an index is the only one allowed. */
-    private void expectCommitted(SimNode node, long index, long chain, String what) {
-        if (index == 0) {
-            return;
-        }
-        if (index >= committedChain.length) {
-            int size = (int) Math.max(index + 1, committedChain.length * 2L);
-            committedChain = Arrays.copyOf(committedChain, size);
-            commitTerm = Arrays.copyOf(commitTerm, size);
-        }
-        int i = (int) index;
-        committedMax = Math.max(committedMax, index);
-        if (committedChain[i] == 0) {
-            committedChain[i] = chain;
-        } else if (committedChain[i] != chain) {
-            fail("state machine safety violated: " + node + " has a different " + what + " at index " + index
-                    + " than was committed before");
-        }
-    }
-
     // ======================================================================== reporting
 
-    private void fail(String message) {
+    void fail(String message) {
         throw new Failure(header() + message + traceTail());
     }
 

@@ -1,0 +1,150 @@
+package dev.haseq.consensus.raft.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.haseq.api.NodeId;
+import dev.haseq.consensus.raft.core.Message.InstallSnapshotRequest;
+import dev.haseq.consensus.raft.core.TestCluster.Node;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+class SnapshotTest {
+    private static final int CHUNK = 64;
+    private static final int TRAILING = 5;
+
+    /** n1 leads; n3 misses 30 entries; n1 snapshots and compacts: n3 can only catch up from the snapshot. */
+    private static TestCluster laggingFollower() {
+        TestCluster c = new TestCluster(3, 1 << 20, 8, CHUNK, TRAILING);
+        Node n1 = c.elect("n1");
+        c.isolate("n3");
+        for (int i = 0; i < 30; i++) {
+            n1.core.propose(new byte[] {(byte) i});
+            n1.drain();
+            c.deliver();
+        }
+        c.tickAll(1);
+        n1.takeSnapshot(300);
+        c.heal();
+        return c;
+    }
+
+    /**
+     * Runs the transfer: the leader's reads are served, the follower's writes assembled, and the
+     * follower told when the last chunk is in ({@code verdict} decides if it verified).
+     */
+    private static void pump(TestCluster c, Predicate<byte[]> verdict) {
+        Node n1 = c.node("n1");
+        Node n3 = c.node("n3");
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        for (int round = 0; round < 200 && n3.core.lastIndex() < n1.core.lastIndex(); round++) {
+            n1.serveSnapshotReads();
+            c.deliver();
+            for (Ready.SnapshotWrite w : List.copyOf(n3.snapshotWrites)) {
+                if (w.offset() == 0) {
+                    received.reset();
+                }
+                assertThat(w.offset()).as("chunks are written contiguously").isEqualTo(received.size());
+                received.writeBytes(w.data());
+                if (w.last()) {
+                    byte[] all = received.toByteArray();
+                    boolean ok = all.length == w.totalSize() && TestCluster.crc(all) == w.checksum()
+                            && verdict.test(all);
+                    n3.core.snapshotReceived(w.snapshotIndex(), w.snapshotTerm(), ok);
+                    n3.drain();
+                }
+            }
+            n3.snapshotWrites.clear();
+            c.deliver();
+            c.tickAll(1);
+        }
+    }
+
+    @Test
+    void logCompactionKeepsTrailingLogs() {
+        TestCluster c = laggingFollower();
+        Node n1 = c.node("n1");
+        long snapshotIndex = n1.snapshotMeta.index();
+
+        assertThat(n1.readies).filteredOn(r -> r.compactUpTo() != Ready.NONE).last()
+                .extracting(Ready::compactUpTo).isEqualTo(snapshotIndex - TRAILING);
+        assertThat(n1.log.firstIndex()).isEqualTo(snapshotIndex - TRAILING + 1);
+        assertThat(n1.core.firstIndex()).isEqualTo(snapshotIndex - TRAILING + 1);
+        assertThat(n1.core.snapshotIndex()).isEqualTo(snapshotIndex);
+    }
+
+    @Test
+    void followerBehindTheTrailingLogsGetsTheSnapshotInChunksThenCatchesUp() {
+        TestCluster c = laggingFollower();
+        Node n1 = c.node("n1");
+        Node n3 = c.node("n3");
+        pump(c, bytes -> true);
+
+        assertThat(n1.events(CoreEvent.SnapshotSendStarted.class)).singleElement()
+                .satisfies(e -> assertThat(e.index()).isEqualTo(n1.snapshotMeta.index()));
+        assertThat(n1.events(CoreEvent.SnapshotSendFinished.class)).hasSize(1);
+        assertThat(c.sent).filteredOn(InstallSnapshotRequest.class::isInstance)
+                .map(m -> ((InstallSnapshotRequest) m).offset())
+                .containsExactly(0L, 64L, 128L, 192L, 256L);
+        Ready install = n3.readies.stream().filter(r -> r.installSnapshot().isPresent()).findFirst().orElseThrow();
+        assertThat(install.installSnapshot().get().index()).isEqualTo(n1.snapshotMeta.index());
+        assertThat(install.truncateAfter()).isEqualTo(n1.snapshotMeta.index());
+        assertThat(install.compactUpTo()).isEqualTo(n1.snapshotMeta.index());
+        assertThat(n3.core.lastIndex()).isEqualTo(n1.core.lastIndex());
+        assertThat(n3.core.commitIndex()).isEqualTo(n1.core.commitIndex());
+        assertThat(n1.core.peerProgress().get(1).matchIndex()).isEqualTo(n1.core.lastIndex());
+    }
+
+    @Test
+    void snapshotInstallResumesFromLastAcknowledgedChunk() {
+        TestCluster c = laggingFollower();
+        boolean[] dropped = {false};
+        c.drop = m -> {
+            if (m instanceof InstallSnapshotRequest r && r.offset() == 128 && !dropped[0]) {
+                dropped[0] = true;
+                return true;
+            }
+            return false;
+        };
+        pump(c, bytes -> true);
+
+        assertThat(dropped[0]).isTrue();
+        List<Long> offsets = c.sent.stream().filter(InstallSnapshotRequest.class::isInstance)
+                .map(m -> ((InstallSnapshotRequest) m).offset()).toList();
+        assertThat(offsets).containsExactly(0L, 64L, 128L, 128L, 192L, 256L);
+        assertThat(c.node("n1").events(CoreEvent.SendFailed.class)).isNotEmpty();
+        assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    @Test
+    void corruptSnapshotIsSentAgainFromTheStart() {
+        TestCluster c = laggingFollower();
+        boolean[] corrupted = {false};
+        pump(c, bytes -> {
+            if (!corrupted[0]) {
+                corrupted[0] = true;
+                return false;
+            }
+            return true;
+        });
+
+        List<Long> offsets = c.sent.stream().filter(InstallSnapshotRequest.class::isInstance)
+                .map(m -> ((InstallSnapshotRequest) m).offset()).toList();
+        assertThat(offsets).containsExactly(0L, 64L, 128L, 192L, 256L, 0L, 64L, 128L, 192L, 256L);
+        assertThat(c.node("n3").readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
+        assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    @Test
+    void snapshotTakenIsRefusedBeyondWhatWasHandedOutForApplying() {
+        TestCluster c = new TestCluster(3);
+        Node n1 = c.elect("n1");
+        long applied = n1.core.appliedIndex();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> n1.core.snapshotTaken(applied + 5, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("applied");
+        assertThat(NodeId.of("n1")).isEqualTo(n1.id);
+        assertThat(Optional.of(n1.core.snapshotIndex())).contains(0L);
+    }
+}
