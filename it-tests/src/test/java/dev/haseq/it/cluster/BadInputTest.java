@@ -6,13 +6,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -46,7 +49,7 @@ class BadInputTest {
     }
 
     @Test
-    void malformedConfigurationMakesStartExitOneWithEveryProblemNamed() throws Exception {
+    void badConfigurationAMissingKeyOrABusyPortMakeStartExitOneWithTheReason() throws Exception {
         NodeProcess typo = startWithConfig("typo", """
                 home: "%s"
                 node:
@@ -66,6 +69,38 @@ class BadInputTest {
                   enable: "true
                   node_id: node-1
                 """);
+
+        NodeProcess noKey = startWithConfig("nokey", """
+                home: "%s"
+                node:
+                  aggregator: true
+                raft:
+                  raft_addr: "127.0.0.1:%d"
+                rpc:
+                  address: "127.0.0.1:%d"
+                """.formatted(dir.resolve("nokey-home"), LocalCluster.freePorts(1).get(0),
+                LocalCluster.freePorts(1).get(0)));
+        Path keyedHome = dir.resolve("busy-home");
+        Files.createDirectories(keyedHome.resolve("config"));
+        Files.write(keyedHome.resolve("config/signer.key"), KeyPairGenerator.getInstance("Ed25519")
+                .generateKeyPair().getPrivate().getEncoded());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            NodeProcess busyPort = startWithConfig("busy", """
+                    home: "%s"
+                    node:
+                      aggregator: true
+                    raft:
+                      raft_addr: "127.0.0.1:%d"
+                    rpc:
+                      address: "127.0.0.1:%d"
+                    """.formatted(keyedHome, LocalCluster.freePorts(1).get(0), taken.getLocalPort()));
+            assertThat(busyPort.awaitExit(Duration.ofSeconds(60))).as(busyPort.logTail(20)).isEqualTo(1);
+            assertThat(busyPort.logText()).contains("haseq start: cannot start the node")
+                    .contains("cannot listen on rpc.address 127.0.0.1:" + taken.getLocalPort());
+        }
+        assertThat(noKey.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+        assertThat(noKey.logText()).contains("haseq start: cannot build the node")
+                .contains("does not exist: create it with 'haseq init");
 
         assertThat(typo.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
         assertThat(typo.logText())

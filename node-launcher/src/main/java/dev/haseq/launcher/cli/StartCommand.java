@@ -76,25 +76,32 @@ final class StartCommand implements Callable<Integer> {
             log.warn("configuration: {}", w.message());
         }
         ShutdownSignals signals = ShutdownSignals.install(log::info);
+        try {
+            return run(config, signals, log, err);
+        } finally {
+            // whatever happened, a JVM shutdown hook must not wait for a stop that will not come
+            signals.finished();
+        }
+    }
+
+    private int run(HaseqConfig config, ShutdownSignals signals, Logger log, PrintWriter err)
+            throws InterruptedException {
         HaseqNode node;
         try {
             node = HaseqNode.create(config, Clock.systemUTC());
         } catch (ConfigException e) {
             ConfigOptions.printErrors("haseq start", new ConfigLoad(Optional.empty(), e.problems(),
                     config.warnings()), err);
-            signals.finished();
             return 1;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty and others throw checked exceptions unchecked: catch everything here
             fail(log, err, "cannot build the node: " + e.getMessage(), e);
-            signals.finished();
             return 1;
         }
         try {
             node.start();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             fail(log, err, "cannot start the node: " + e.getMessage(), e);
             node.close();
-            signals.finished();
             return 1;
         }
         String reason = signals.awaitRequest();
@@ -111,12 +118,11 @@ final class StartCommand implements Callable<Integer> {
         node.close();
         watchdog.interrupt();
         log.info("stopped cleanly");
-        signals.finished();
         return 0;
     }
 
     /** A start-up failure: one line on stderr for the operator, the stack trace in the log. */
-    private static void fail(Logger log, PrintWriter err, String message, RuntimeException e) {
+    private static void fail(Logger log, PrintWriter err, String message, Exception e) {
         log.error(message, e instanceof NodeStartException ? null : e);
         err.println("haseq start: " + message);
         err.flush();
