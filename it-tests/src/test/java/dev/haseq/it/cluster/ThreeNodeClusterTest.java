@@ -83,10 +83,12 @@ class ThreeNodeClusterTest {
         // a follower refuses and names the leader; the leader hands over to the node asked for.
         // Leadership may move on its own on a busy machine meanwhile: then ask again (bounded).
         HaseqCli moved = null;
-        for (int attempt = 0; attempt < 5 && moved == null; attempt++) {
+        StringBuilder attempts = new StringBuilder();
+        for (int attempt = 0; attempt < 10 && moved == null; attempt++) {
             NodeProcess current = cluster.awaitSteadyLeader(3, Duration.ofSeconds(60));
             NodeProcess other = cluster.nodes.stream().filter(n -> n != current).findFirst().orElseThrow();
             HaseqCli refused = HaseqCli.run(dir, bound, "transfer-leadership", "--rpc", "127.0.0.1:" + other.apiPort);
+            attempts.append("\n").append(other.id).append(" -> ").append(refused);
             assertThat(refused.exitCode()).isEqualTo(1);
             assertThat(refused.output()).contains("only the leader can transfer leadership");
             if (!refused.output().contains("the leader is " + current.id)) {
@@ -95,11 +97,12 @@ class ThreeNodeClusterTest {
             target = cluster.nodes.stream().filter(n -> n != current && n != other).findFirst().orElseThrow();
             HaseqCli r = HaseqCli.run(dir, bound, "transfer-leadership", "--rpc", "127.0.0.1:" + current.apiPort,
                     "--to", target.id);
+            attempts.append("\n").append(current.id).append(" --to ").append(target.id).append(" -> ").append(r);
             if (r.exitCode() == 0) {
                 moved = r;
             }
         }
-        assertThat(moved).as("a transfer succeeded within 5 attempts").isNotNull();
+        assertThat(moved).as("a transfer succeeded within 10 attempts:%s%n%s", attempts, cluster.describe()).isNotNull();
         assertThat(moved.output()).contains("leadership moved to " + target.id);
         long h = cluster.maxHeight();
         cluster.awaitHeight(h + 5, Duration.ofSeconds(60));
