@@ -146,7 +146,7 @@ class ApplierTest {
     }
 
     @Test
-    void aStateMachineThatThrowsStopsTheApplierAndReportsItAsFatal() {
+    void aStateMachineThatThrowsStopsTheApplierAndReportsItAsFatal() throws InterruptedException {
         Applier broken = new Applier(SELF, new dev.haseq.api.consensus.StateMachine() {
             @Override
             public byte[] apply(long index, byte[] entry) {
@@ -171,6 +171,7 @@ class ApplierTest {
         dev.haseq.consensus.raft.transport.Await.until(java.time.Duration.ofSeconds(5), "fatal reported",
                 () -> !fatal.isEmpty());
         assertThat(broken.failure()).hasMessageContaining("disk full");
-        assertThat(t.isAlive()).isFalse();
+        t.join(5_000);
+        assertThat(t.isAlive()).as("the applier thread ended").isFalse();
     }
 }

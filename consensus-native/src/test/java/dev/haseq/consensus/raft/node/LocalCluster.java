@@ -162,18 +162,20 @@ final class LocalCluster implements AutoCloseable {
         return found[0];
     }
 
-    /** Proposes through whoever leads, retrying on NotLeader, until committed and applied there. */
+    /**
+     * Proposes through whoever leads until committed and applied there, exactly once: after a
+     * NotLeader or a timeout the entry may still have committed (the contract allows it), so
+     * before retrying it asks the current leader, after a barrier, whether it already applied it.
+     * Entries must therefore be unique strings, and the state machines {@link RecordingStateMachine}s.
+     */
     Committed propose(String entry) {
-        return propose(entry.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Committed propose(byte[] entry) {
+        byte[] bytes = entry.getBytes(StandardCharsets.UTF_8);
         long deadline = System.nanoTime() + WAIT.toNanos();
         Throwable last = null;
         while (System.nanoTime() < deadline) {
             int leader = awaitLeader();
             try {
-                return nodes[leader].propose(entry).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return nodes[leader].propose(bytes).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof NotLeaderException)) {
                     throw new CompletionException(e.getCause());
@@ -185,8 +187,28 @@ final class LocalCluster implements AutoCloseable {
             } catch (TimeoutException e) {
                 last = e;
             }
+            Optional<Long> done = appliedOnLeader(entry);
+            if (done.isPresent()) {
+                return new Committed(done.get(), 0, new byte[0]);
+            }
         }
         throw new AssertionError("proposal did not commit within " + WAIT, last);
+    }
+
+    private Optional<Long> appliedOnLeader(String entry) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int leader = awaitLeader();
+            try {
+                nodes[leader].barrier().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return rec(leader).indexOf(entry);
+            } catch (ExecutionException | TimeoutException e) {
+                // leadership moved again: ask the next leader
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Waits until every running node's state machine holds exactly {@code expected}. */

@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class RecordingStateMachine implements StateMachine {
     private final List<String> entries = new ArrayList<>();
+    private final java.util.Map<String, Long> indexes = new java.util.HashMap<>();
     private long lastIndex;
     private int restores;
 
@@ -33,6 +34,7 @@ final class RecordingStateMachine implements StateMachine {
             throw new RejectedEntryException("refused '" + s + "'");
         }
         entries.add(s);
+        indexes.put(s, index);
         return ByteBuffer.allocate(8).putLong(entries.size()).array();
     }
 
@@ -43,6 +45,7 @@ final class RecordingStateMachine implements StateMachine {
         d.writeInt(entries.size());
         for (String e : entries) {
             d.writeUTF(e);
+            d.writeLong(indexes.get(e));
         }
         d.flush();
     }
@@ -53,10 +56,18 @@ final class RecordingStateMachine implements StateMachine {
         lastIndex = d.readLong();
         int n = d.readInt();
         entries.clear();
+        indexes.clear();
         for (int i = 0; i < n; i++) {
-            entries.add(d.readUTF());
+            String e = d.readUTF();
+            entries.add(e);
+            indexes.put(e, d.readLong());
         }
         restores++;
+    }
+
+    /** The index {@code entry} was applied at (the last time, if applied more than once). */
+    synchronized java.util.Optional<Long> indexOf(String entry) {
+        return java.util.Optional.ofNullable(indexes.get(entry));
     }
 
     synchronized List<String> entries() {
