@@ -204,6 +204,7 @@ public abstract class BlockStoreConformance {
                 for (int i = 1; i < chain.size() && failures.isEmpty(); i++) {
                     s.put(chain.get(i));
                 }
+                LogStoreConformance.awaitFirstRead(reads, failures);
             } finally {
                 done.set(true);
                 for (Thread t : readers) {

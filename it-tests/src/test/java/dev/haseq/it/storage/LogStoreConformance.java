@@ -531,6 +531,7 @@ public abstract class LogStoreConformance {
                         log.compactPrefix(log.lastIndex() - 300);
                     }
                 }
+                awaitFirstRead(reads, failures);
             } finally {
                 done.set(true);
                 for (Thread t : readers) {
@@ -575,6 +576,14 @@ public abstract class LogStoreConformance {
         System.out.printf("log crash test: %d SIGKILLs in %.1f s; the children did %s; %d torn tails repaired; "
                         + "log ended as [%d, %d]%n", crashIterations(), (System.nanoTime() - started) / 1e9,
                 model.summary(), events.tornTails().size(), first, last);
+    }
+
+    /** Lets slow readers finish one pass before they are told to stop (bounded; the assertion follows). */
+    static void awaitFirstRead(AtomicLong reads, Queue<Throwable> failures) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reads.get() == 0 && failures.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     private static List<LogEntry> concat(List<LogEntry> a, List<LogEntry> b) {

@@ -274,6 +274,10 @@ public abstract class SnapshotStoreConformance {
                 for (int i = 2; i <= 40 && failures.isEmpty(); i++) {
                     commit(s, i, 1, rnd.nextInt(100_000));
                 }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (reads.get() == 0 && failures.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
             } finally {
                 done.set(true);
                 reader.join(TimeUnit.SECONDS.toMillis(60));

@@ -116,6 +116,7 @@ public final class FileLogStore implements LogStore {
     public List<LogEntry> read(long from, long toInclusive, long maxBytes) {
         lock.readLock().lock();
         try {
+            // An empty range just past the end (e.g. "everything after lastIndex") is not misuse.
             if (from == toInclusive + 1 && from >= firstIndex && toInclusive <= lastIndex) {
                 return List.of();
             }

@@ -24,6 +24,11 @@ import java.util.List;
  * record after it, i.e. the one write that a crash interrupted. Every older segment was forced
  * to disk before the next one was created, so damage there, or a damaged record followed by valid
  * ones, is corruption of acknowledged data and a {@link StorageException} naming file and offset.
+ *
+ * <p>Known limit: after a power loss (not a process crash) the disk may have kept a later page of
+ * an unsynced batch but not an earlier one. Valid records then follow the hole and open refuses,
+ * although only unsynced entries are affected. Refusing is the safe side: it never drops
+ * acknowledged entries, it only asks the operator to act.
  */
 final class LogRecovery {
     private static final System.Logger LOG = System.getLogger(FileLogStore.class.getName());
