@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,18 +33,21 @@ class BadInputTest {
     Path dir;
 
     private LocalCluster cluster;
+    private final List<NodeProcess> single = new ArrayList<>();
 
     @AfterEach
-    void stopCluster() {
+    void stopEverything() {
         if (cluster != null) {
             cluster.close();
         }
+        single.stream().filter(NodeProcess::isAlive).forEach(NodeProcess::kill);
     }
 
     private NodeProcess startWithConfig(String name, String yaml) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, yaml);
         NodeProcess p = new NodeProcess(name, dir.resolve(name), 1, 1);
+        single.add(p);
         p.start(List.of("start", "--config", file.toString()));
         return p;
     }
