@@ -15,6 +15,15 @@ final class CommandFactory implements CommandLine.IFactory {
         if (cls == ConfigCheckCommand.class) {
             return cls.cast(new ConfigCheckCommand(environment));
         }
+        if (cls == StartCommand.class) {
+            return cls.cast(new StartCommand(environment));
+        }
+        if (cls == InitCommand.class) {
+            return cls.cast(new InitCommand(environment));
+        }
+        if (cls == DevClusterCommand.class) {
+            return cls.cast(new DevClusterCommand(environment));
+        }
         return CommandLine.defaultFactory().create(cls);
     }
 }

@@ -1,21 +1,12 @@
 package dev.haseq.launcher.cli;
 
-import dev.haseq.api.config.ConfigProblem;
-import dev.haseq.launcher.config.ConfigKeys;
 import dev.haseq.launcher.config.ConfigLoad;
-import dev.haseq.launcher.config.ConfigLoader;
-import dev.haseq.launcher.config.ConfigRequest;
-import dev.haseq.launcher.config.EvnodeFlags;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -41,12 +32,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "<file>",
-            description = "The config file: *.yaml/*.yml (YAML, e.g. evnode.yaml) or *.conf (HOCON).")
-    private Path configFile;
-
-    @Option(names = "--home", paramLabel = "<dir>", description = "The node's home directory (default ~/.haseq).")
-    private String home;
+    @Mixin
+    private ConfigOptions options = new ConfigOptions();
 
     @Unmatched
     private List<String> overrides = new ArrayList<>();
@@ -57,28 +44,12 @@ final class ConfigCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<EvnodeFlags.Flag> flags;
-        try {
-            flags = EvnodeFlags.parse(overrides, ConfigKeys.builtIn());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        ConfigRequest request = new ConfigRequest(Optional.ofNullable(configFile), Optional.ofNullable(home), flags);
-        ConfigLoad load = new ConfigLoader(environment.env(), environment.userHome()).load(request);
+        ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
         if (load.config().isPresent()) {
             EffectiveConfigPrinter.print(load.config().get(), spec.commandLine().getOut());
             return 0;
         }
-        PrintWriter err = spec.commandLine().getErr();
-        int n = load.errors().size();
-        err.println("haseq config check: the configuration is invalid (" + n + (n == 1 ? " error" : " errors") + ")");
-        for (ConfigProblem p : load.errors()) {
-            err.println("error: " + p.message());
-        }
-        for (ConfigProblem p : load.warnings()) {
-            err.println("warning: " + p.message());
-        }
-        err.flush();
+        ConfigOptions.printErrors("haseq config check", load, spec.commandLine().getErr());
         return 1;
     }
 }

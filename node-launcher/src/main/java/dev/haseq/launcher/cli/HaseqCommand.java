@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "haseq", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "haseq: a high-availability block sequencer for rollup chains.",
-        subcommands = {ConfigCommand.class, TuneCommand.class, VersionCommand.class,
+        subcommands = {StartCommand.class, InitCommand.class, StatusCommand.class, TransferLeadershipCommand.class,
+                DevClusterCommand.class, ConfigCommand.class, TuneCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or another failure", "2:usage error"})

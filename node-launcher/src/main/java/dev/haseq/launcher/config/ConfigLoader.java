@@ -36,8 +36,8 @@ import java.util.function.Function;
 public final class ConfigLoader {
     /** Config file names looked for in {@code <home>/config} when no {@code --config} is given. */
     public static final List<String> DEFAULT_FILES = List.of("evnode.yaml", "haseq.conf");
-    private static final List<String> SECTION_ORDER = List.of(ConfigKeys.HOME, "node", "raft", "rpc", "metrics", "p2p",
-            "da", "executor");
+    private static final List<String> SECTION_ORDER = List.of(ConfigKeys.HOME, "node", "raft", "storage", "rpc",
+            "metrics", "p2p", "da", "executor");
 
     private final ConfigKeys keys;
     private final KeySuggester suggester;
@@ -114,9 +114,10 @@ public final class ConfigLoader {
         P2pSettings p2p = P2pSettings.parse(reader);
         DaSettings da = DaSettings.parse(reader);
         ExecutorSettings executor = ExecutorSettings.parse(reader);
+        StorageSettings storage = StorageSettings.parse(reader);
         errors.addAll(reader.errors());
         if (raft.settings().isPresent() && reader.errors().isEmpty()) {
-            ConsistencyChecks.check(raft.settings().get(), node, rpc, metrics, p2p, da, errors, warnings);
+            ConsistencyChecks.check(raft.settings().get(), node, rpc, metrics, p2p, da, storage, errors, warnings);
         }
 
         List<ConfigProblem> allErrors = annotate(errors, raw);
@@ -129,7 +130,7 @@ public final class ConfigLoader {
         raw.values().stream().sorted(displayOrder())
                 .forEach(s -> shown.put(s.key(), displayed(s, home, raftSettings)));
         HaseqConfig config = new HaseqConfig(home, file, raftSettings, node, rpc, metrics, p2p, da,
-                executor, shown, allWarnings);
+                executor, storage, shown, allWarnings);
         return new ConfigLoad(Optional.of(config), List.of(), allWarnings);
     }
 
@@ -304,7 +305,7 @@ public final class ConfigLoader {
         return switch (s.key()) {
             case ConfigKeys.HOME -> new Setting(s.key(), home.toString(), s.source());
             case RaftSettings.RAFT_DIR -> new Setting(s.key(), raft.raftDir().toString(), s.source());
-            case NodeSettings.SIGNER_KEY -> new Setting(s.key(),
+            case NodeSettings.SIGNER_KEY, StorageSettings.DATA_DIR -> new Setting(s.key(),
                     ValueReader.resolvePath(s.value().strip(), home, userHome).toString(), s.source());
             default -> s;
         };
@@ -312,8 +313,14 @@ public final class ConfigLoader {
 
     private static Comparator<Setting> displayOrder() {
         return Comparator.<Setting>comparingInt(s -> sectionRank(s.key()))
-                .thenComparingInt(s -> RaftSettings.KEYS.indexOf(s.key()))
+                .thenComparingInt(s -> raftRank(s.key()))
                 .thenComparing(Setting::key);
+    }
+
+    /** The guide's raft keys in the guide's order; anything else after them. */
+    private static int raftRank(String key) {
+        int i = RaftSettings.KEYS.indexOf(key);
+        return i < 0 ? RaftSettings.KEYS.size() : i;
     }
 
     private static int sectionRank(String key) {

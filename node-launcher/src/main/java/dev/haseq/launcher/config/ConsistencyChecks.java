@@ -1,6 +1,7 @@
 package dev.haseq.launcher.config;
 
 import dev.haseq.api.HostPort;
+import dev.haseq.api.NodeId;
 import dev.haseq.api.config.ConfigProblem;
 import dev.haseq.api.config.RaftSettings;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ final class ConsistencyChecks {
     }
 
     static void check(RaftSettings raft, NodeSettings node, RpcSettings rpc, MetricsSettings metrics, P2pSettings p2p,
-                      DaSettings da, List<ConfigProblem> errors, List<ConfigProblem> warnings) {
+                      DaSettings da, StorageSettings storage, List<ConfigProblem> errors,
+                      List<ConfigProblem> warnings) {
         List<Listener> listeners = new ArrayList<>();
         listeners.add(listener(RaftSettings.RAFT_ADDR, raft.raftAddr()));
         listeners.add(listener(RpcSettings.ADDRESS, rpc.address()));
@@ -51,6 +53,12 @@ final class ConsistencyChecks {
                     + "temporary storage: the Raft state is the node's cluster identity and must survive reboots "
                     + "(fine for a local try-out, not for production)"));
         }
+        Path data = storage.dataDir().toAbsolutePath().normalize();
+        if (TEMPORARY.stream().anyMatch(data::startsWith) && !TEMPORARY.stream().anyMatch(dir::startsWith)) {
+            warnings.add(new ConfigProblem(StorageSettings.DATA_DIR, StorageSettings.DATA_DIR + " (" + data + ") is on "
+                    + "temporary storage: the block store must survive reboots like raft_dir"));
+        }
+        checkRpcPeers(raft, rpc, errors);
         if (node.lazyMode() && !node.aggregator()) {
             warnings.add(new ConfigProblem(NodeSettings.LAZY_MODE, NodeSettings.LAZY_MODE + " has no effect unless "
                     + NodeSettings.AGGREGATOR + " is true (only an aggregator produces blocks)"));
@@ -60,6 +68,22 @@ final class ConsistencyChecks {
                     + " nor " + DaSettings.PROVIDER + " is set: a node that falls more than raft.trailing_logs entries "
                     + "behind receives a snapshot and then has nowhere to fetch the historical blocks from; "
                     + "configure P2P on every node (the operator guide, \"Interaction with P2P\")"));
+        }
+    }
+
+    /**
+     * rpc.peers must name raft members other than this node. A member without an entry is allowed
+     * (the guide's own config has none); the node logs it at start-up.
+     */
+    private static void checkRpcPeers(RaftSettings raft, RpcSettings rpc, List<ConfigProblem> errors) {
+        for (NodeId id : rpc.peers().keySet()) {
+            if (id.equals(raft.nodeId())) {
+                errors.add(new ConfigProblem(RpcSettings.PEERS, RpcSettings.PEERS + " lists this node's own node_id ("
+                        + id + "): list only the other members"));
+            } else if (raft.peer(id).isEmpty()) {
+                errors.add(new ConfigProblem(RpcSettings.PEERS, RpcSettings.PEERS + " lists " + id + ", which is not in "
+                        + RaftSettings.PEERS + ": use the same node ids as raft.peers"));
+            }
         }
     }
 

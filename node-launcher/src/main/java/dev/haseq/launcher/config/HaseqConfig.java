@@ -23,16 +23,18 @@ import java.util.Optional;
  * @param p2p        {@code p2p.*}
  * @param da         {@code da.*}
  * @param executor   {@code executor.*}
+ * @param storage    {@code storage.*}
  * @param settings   every known key → its effective value and source, in display order
  * @param warnings   problems that do not stop the node
  */
 public record HaseqConfig(Path home, Optional<Path> configFile, RaftSettings raft, NodeSettings node,
                           RpcSettings rpc, MetricsSettings metrics, P2pSettings p2p, DaSettings da,
-                          ExecutorSettings executor, Map<String, Setting> settings, List<ConfigProblem> warnings) {
+                          ExecutorSettings executor, StorageSettings storage, Map<String, Setting> settings,
+                          List<ConfigProblem> warnings) {
 
     public HaseqConfig {
         if (home == null || configFile == null || raft == null || node == null || rpc == null || metrics == null
-                || p2p == null || da == null || executor == null || settings == null || warnings == null) {
+                || p2p == null || da == null || executor == null || storage == null || settings == null || warnings == null) {
             throw new IllegalArgumentException("HaseqConfig fields must not be null; build it with ConfigLoader");
         }
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));

@@ -1,12 +1,15 @@
 package dev.haseq.launcher.config;
 
 import dev.haseq.api.HostPort;
+import dev.haseq.api.NodeId;
+import dev.haseq.api.PeerAddress;
 import dev.haseq.api.config.ConfigProblem;
 import dev.haseq.api.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -175,6 +178,32 @@ final class ValueReader {
                 out.add(Multiaddr.parse(part));
             } catch (IllegalArgumentException e) {
                 error(key, key + " entry " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Comma-separated {@code nodeID@host:port}; empty means none; every id at most once. */
+    Map<NodeId, HostPort> peerAddresses(String key) {
+        Map<NodeId, HostPort> out = new LinkedHashMap<>();
+        String v = text(key);
+        if (v.isEmpty()) {
+            return out;
+        }
+        for (String part : v.split(",")) {
+            if (part.isBlank()) {
+                error(key, key + " has an empty entry (two commas in a row, or a trailing comma): list "
+                        + "nodeID@host:port separated by commas");
+                continue;
+            }
+            try {
+                PeerAddress p = PeerAddress.parse(part);
+                if (out.putIfAbsent(p.id(), p.address()) != null) {
+                    error(key, key + " lists node id " + p.id() + " twice");
+                }
+            } catch (IllegalArgumentException e) {
+                error(key, key + " entry '" + part.strip() + "' is malformed: " + e.getMessage()
+                        + "; expected nodeID@host:port, e.g. node-2@10.0.0.2:7331");
             }
         }
         return out;

@@ -57,7 +57,7 @@ public final class HttpApiServer implements AutoCloseable {
                 });
         try {
             channel = b.bind(settings.host(), settings.port()).sync().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // sync() rethrows the bind's checked exception (e.g. BindException) unchecked
             close();
             throw new IllegalStateException("cannot listen on rpc.address " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

@@ -136,7 +136,7 @@ class ConfigCheckCommandTest {
         Cli stray = Cli.run("config", "check", "extra");
         Cli unknownOption = Cli.run("config", "check", "--bogus");
         Cli noSubcommand = Cli.run("config");
-        Cli unknownCommand = Cli.run("start");
+        Cli unknownCommand = Cli.run("launch");
 
         assertThat(List.of(missingValue, stray, unknownOption, noSubcommand, unknownCommand))
                 .allSatisfy(r -> assertThat(r.exitCode()).isEqualTo(2));
@@ -144,7 +144,7 @@ class ConfigCheckCommandTest {
         assertThat(stray.err()).contains("unexpected argument 'extra'");
         assertThat(unknownOption.err()).contains("unexpected argument '--bogus'");
         assertThat(noSubcommand.err()).contains("Missing required subcommand");
-        assertThat(unknownCommand.err()).contains("Unmatched argument").contains("'start'");
+        assertThat(unknownCommand.err()).contains("Unmatched argument").contains("'launch'");
     }
 
     @Test

@@ -46,6 +46,11 @@ class ReferenceDefaultsTest {
         expected.put("raft.log_store", "chronicle");
         expected.put("rpc.address", "127.0.0.1:7331");
         expected.put("rpc.max_request_bytes", "1MiB");
+        expected.put("rpc.peers", "");
+        expected.put("storage.data_dir", "<home>/data");
+        expected.put("storage.block_store", "chronicle");
+        expected.put("storage.stable_store", "file");
+        expected.put("storage.snapshot_store", "file");
         expected.put("metrics.enabled", "false");
         expected.put("metrics.address", "127.0.0.1:26660");
         expected.put("p2p.listen_address", "/ip4/0.0.0.0/tcp/26656");
@@ -101,7 +106,9 @@ class ReferenceDefaultsTest {
 
         assertThat(c.node()).isEqualTo(new NodeSettings(false, Duration.ofSeconds(1), 1L << 20, false,
                 Duration.ofSeconds(60), 10_000, 64L << 20, 128L << 10, home.resolve("config/signer.key")));
-        assertThat(c.rpc()).isEqualTo(new RpcSettings(HostPort.parse("127.0.0.1:7331"), 1L << 20));
+        assertThat(c.rpc()).isEqualTo(new RpcSettings(HostPort.parse("127.0.0.1:7331"), 1L << 20, Map.of()));
+        assertThat(c.storage()).isEqualTo(new StorageSettings(home.resolve("data"), "chronicle", "file", "file"));
+        assertThat(c.storage().blocksDir()).isEqualTo(home.resolve("data/blocks"));
         assertThat(c.metrics()).isEqualTo(new MetricsSettings(false, HostPort.parse("127.0.0.1:26660")));
         assertThat(c.p2p().listenAddress().host()).isEqualTo("0.0.0.0");
         assertThat(c.p2p().listenAddress().port()).isEqualTo(26656);

@@ -51,7 +51,7 @@ class UnknownKeyTest {
         Path file = Loading.write(dir, "evnode.yaml", "node:\n  peers: x\nheartbeat_timeout: 92ms\n");
 
         assertThat(Loading.errors(Loading.load(Map.of(), file))).containsExactlyInAnyOrder(
-                "unknown key node.peers (in " + file + ", line 2); did you mean p2p.peers or raft.peers?",
+                "unknown key node.peers (in " + file + ", line 2); did you mean p2p.peers or raft.peers or rpc.peers?",
                 "unknown key heartbeat_timeout (in " + file + ", line 3); did you mean raft.heartbeat_timeout?");
     }
 
@@ -81,7 +81,7 @@ class UnknownKeyTest {
         ConfigLoad load = Loading.load(Map.of(), null, "--evnode.rpc.zzzzzzzzzz=1");
 
         assertThat(Loading.errors(load)).containsExactly(
-                "unknown key rpc.zzzzzzzzzz (in flag --evnode.rpc.zzzzzzzzzz); rpc has: address, max_request_bytes");
+                "unknown key rpc.zzzzzzzzzz (in flag --evnode.rpc.zzzzzzzzzz); rpc has: address, max_request_bytes, peers");
     }
 
     @Test

@@ -1,0 +1,130 @@
+package dev.haseq.launcher.cli;
+
+import dev.haseq.api.config.ConfigException;
+import dev.haseq.api.config.ConfigProblem;
+import dev.haseq.launcher.config.ConfigLoad;
+import dev.haseq.launcher.config.HaseqConfig;
+import dev.haseq.launcher.wiring.HaseqNode;
+import dev.haseq.launcher.wiring.NodeStartException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code haseq start}: the service. Loads the configuration as {@code config check} does (errors:
+ * printed, exit 1), builds and starts the node, then runs until SIGTERM or SIGINT, on which it stops
+ * gracefully — stop producing, hand leadership to a healthy peer and wait for it (bounded), close
+ * the stores — and exits 0. A start-up failure (missing key, port in use, a raft_dir that belongs to
+ * another node) is logged with its cause and exits 1.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Run the node until SIGTERM/SIGINT, then stop gracefully (a leader hands over first) "
+                + "and exit 0.",
+            "Configuration as for 'haseq config check': --config, --home, EVNODE_* variables, --evnode.* flags. "
+                + "Invalid configuration or a failed start exits 1.",
+            "Logs go to standard output; HASEQ_LOG_LEVEL=DEBUG shows one line per block."},
+        footerHeading = "%nConfiguration flags:%n",
+        footer = {"  --evnode.<key>=<value> | --evnode.<key> <value>",
+            "      Set any key, e.g. --evnode.raft.heartbeat_timeout=92ms."})
+final class StartCommand implements Callable<Integer> {
+    /** Upper bound for the graceful stop; past it the process exits 1 without waiting further. */
+    static final Duration STOP_BOUND = Duration.ofSeconds(60);
+    /** The system property the log pattern reads the node id from (see logback.xml). */
+    static final String LOG_NODE_PROPERTY = "haseq.node";
+
+    private final LaunchEnvironment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConfigOptions options = new ConfigOptions();
+
+    @Unmatched
+    private List<String> overrides = new ArrayList<>();
+
+    StartCommand(LaunchEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
+        if (load.config().isEmpty()) {
+            ConfigOptions.printErrors("haseq start", load, err);
+            return 1;
+        }
+        HaseqConfig config = load.config().get();
+        // Before the first logger exists, so every line carries the node id.
+        System.setProperty(LOG_NODE_PROPERTY, config.raft().nodeId().value());
+        Logger log = LoggerFactory.getLogger("dev.haseq.launcher");
+        log.info("haseq {} starting with {}", VersionCommand.haseqVersion(),
+                config.configFile().map(f -> "config file " + f).orElse("no config file (defaults, environment, flags)"));
+        for (ConfigProblem w : config.warnings()) {
+            log.warn("configuration: {}", w.message());
+        }
+        ShutdownSignals signals = ShutdownSignals.install(log::info);
+        try {
+            return run(config, signals, log, err);
+        } finally {
+            // whatever happened, a JVM shutdown hook must not wait for a stop that will not come
+            signals.finished();
+        }
+    }
+
+    private int run(HaseqConfig config, ShutdownSignals signals, Logger log, PrintWriter err)
+            throws InterruptedException {
+        HaseqNode node;
+        try {
+            node = HaseqNode.create(config, Clock.systemUTC());
+        } catch (ConfigException e) {
+            ConfigOptions.printErrors("haseq start", new ConfigLoad(Optional.empty(), e.problems(),
+                    config.warnings()), err);
+            return 1;
+        } catch (Exception e) { // Netty and others throw checked exceptions unchecked: catch everything here
+            fail(log, err, "cannot build the node: " + e.getMessage(), e);
+            return 1;
+        }
+        try {
+            node.start();
+        } catch (Exception e) {
+            fail(log, err, "cannot start the node: " + e.getMessage(), e);
+            node.close();
+            return 1;
+        }
+        String reason = signals.awaitRequest();
+        log.info("{}: stopping node {}", reason, node.id());
+        Thread watchdog = Thread.ofPlatform().daemon().name("haseq-stop-watchdog").start(() -> {
+            try {
+                Thread.sleep(STOP_BOUND.toMillis());
+                log.error("the graceful stop did not finish within {}s; exiting anyway", STOP_BOUND.toSeconds());
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException e) {
+                // stopped in time
+            }
+        });
+        node.close();
+        watchdog.interrupt();
+        log.info("stopped cleanly");
+        return 0;
+    }
+
+    /** A start-up failure: one line on stderr for the operator, the stack trace in the log. */
+    private static void fail(Logger log, PrintWriter err, String message, Exception e) {
+        log.error(message, e instanceof NodeStartException ? null : e);
+        err.println("haseq start: " + message);
+        err.flush();
+    }
+}
