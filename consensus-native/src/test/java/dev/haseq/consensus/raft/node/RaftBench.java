@@ -31,9 +31,9 @@ import java.util.stream.Stream;
  * leader. Prints the raw floor (disk append+force, loopback RTT) and scenarios A (sequential
  * latency), B (pipelined throughput) and C (failover and transfer gaps). See docs/benchmarks.md.
  *
- * <p>Args: {@code [store=NAME] [dir=PATH] [only=floor,A,B,C] [awarm=N]} (awarm: A's warm-up
- * proposals, default 20,000: with fewer, A measures the JIT compiler at work) (a leading {@code --} is accepted). NAME is a log store provider
- * found by ServiceLoader ({@code chronicle}, {@code file}) or {@code mem} (the in-memory test
+ * <p>Args: {@code [store=NAME] [dir=PATH] [only=floor,A,B,C] [awarm=N]} (a leading {@code --} is
+ * accepted). {@code awarm}: A's warm-up proposals, default 20,000 (with fewer, A measures the JIT
+ * compiler at work). NAME is a log store provider found by ServiceLoader ({@code chronicle}, {@code file}) or {@code mem} (the in-memory test
  * double: no fsync at all, so not a durability benchmark). Default: chronicle, else file, else mem.
  */
 public final class RaftBench {
