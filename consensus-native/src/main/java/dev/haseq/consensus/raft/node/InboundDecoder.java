@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Turns transport payloads into {@link Command.Inbound}s on the I/O thread (so decoding runs in
- * parallel with the Raft loop). Drops, with a log line and a count, payloads that do not decode
+ * parallel with the Raft loop) and, once a read is done, lets the loop run a turn there
+ * ({@link RaftLoop#runOrWake}). Drops, with a log line and a count, payloads that do not decode
  * and messages whose sender is not the peer the connection authenticated, or that are addressed
  * to another node.
  */
@@ -19,11 +20,22 @@ final class InboundDecoder implements MessageHandler {
 
     private final NodeId self;
     private final Consumer<Command> sink;
+    private final Runnable readDone;
     private final LongAdder rejected = new LongAdder();
 
-    InboundDecoder(NodeId self, Consumer<Command> sink) {
+    /**
+     * @param sink     takes each decoded message (on the I/O thread)
+     * @param readDone runs once the read that delivered them is done (on the I/O thread)
+     */
+    InboundDecoder(NodeId self, Consumer<Command> sink, Runnable readDone) {
         this.self = self;
         this.sink = sink;
+        this.readDone = readDone;
+    }
+
+    @Override
+    public void onReadComplete() {
+        readDone.run();
     }
 
     @Override

@@ -20,8 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,15 @@ import java.util.function.Function;
  * departure from that order: committed entries that were durable locally before the Ready
  * (always the case on a leader) go to the applier first, so a proposer's latency does not include
  * the sends and the fsync of later entries in the same Ready.
+ *
+ * <p><b>Turns on the I/O thread.</b> A turn (drain the inbox, carry out the Readys) runs under one
+ * lock, on the loop thread or, after a network read, inline on the transport's I/O thread when no
+ * turn is running ({@link #runOrWake}). That takes two thread hand-offs off every commit: a
+ * follower's I/O thread appends (and syncs) the entries and queues the acknowledgement on its own
+ * event loop, which writes it without waking anyone, and the leader's I/O thread counts the
+ * acknowledgement and hands the committed entries to the applier. Commands from other threads
+ * (proposals, ticks' work, stop) still wake the loop thread. Turns never overlap and the inbox is
+ * FIFO, so messages are handled in arrival order whichever thread runs the turn.
  *
  * <p>Any exception from storage stops the loop (fail-stop: a member that cannot persist must not
  * vote or acknowledge); {@link #failure()} tells why.
@@ -60,7 +70,12 @@ final class RaftLoop implements Runnable {
     private final long tickNanos;
     private final Function<Optional<NodeId>, NotLeaderException> notLeader;
     private final java.util.function.Consumer<Throwable> onFatal;
-    private final LinkedBlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Command> inbox = new ConcurrentLinkedQueue<>();
+    /** Held by whichever thread runs a turn: the loop thread, or an I/O thread inline. */
+    private final ReentrantLock turn = new ReentrantLock();
+    private volatile Thread loopThread;
+    /** The loop thread is (about to be) parked: a submitter must unpark it. */
+    private volatile boolean sleeping;
     private volatile NodeView view = NodeView.INITIAL;
     private volatile Throwable failure;
     private volatile boolean running = true;
@@ -90,9 +105,65 @@ final class RaftLoop implements Runnable {
         publish();
     }
 
-    /** Thread-safe. */
+    /** Thread-safe: queues {@code c} and wakes the loop thread. */
     void submit(Command c) {
-        inbox.add(c);
+        inbox.offer(c);
+        wake();
+    }
+
+    /**
+     * Thread-safe: queues {@code c} without waking anyone. The caller (an I/O thread handing over
+     * what one read decoded) calls {@link #runOrWake} once the read is done.
+     */
+    void enqueue(Command c) {
+        inbox.offer(c);
+    }
+
+    /**
+     * After a read on an I/O thread: if no turn is running, runs one here (the queued messages are
+     * handled and their Readys carried out, including a follower's log append and sync); otherwise
+     * wakes the loop thread, which runs the next turn. Never throws: a failure stops the loop
+     * (fail-stop) as it would on the loop thread.
+     */
+    void runOrWake() {
+        if (inbox.isEmpty()) {
+            return;
+        }
+        if (!running || !turn.tryLock()) {
+            wake();
+            return;
+        }
+        try {
+            if (running) {
+                drainInbox();
+                processReadies();
+                publish();
+            }
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        } finally {
+            turn.unlock();
+        }
+        if (!running || !inbox.isEmpty()) {
+            wake(); // stopped, or more than one turn's worth queued: the loop thread takes over
+        }
+    }
+
+    private void wake() {
+        Thread t = loopThread;
+        if (t != null && (sleeping || !running)) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Under {@link #turn} or after the loop thread left it: stops the loop for good. */
+    private void fail(Throwable e) {
+        running = false;
+        if (failure == null) {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, self + ": the Raft loop stopped: " + e, e);
+            onFatal.accept(e);
+        }
     }
 
     NodeView view() {
@@ -114,47 +185,69 @@ final class RaftLoop implements Runnable {
 
     @Override
     public void run() {
+        loopThread = Thread.currentThread();
         long nextTick = nowNanos() + tickNanos;
         try {
             while (running) {
                 long wait = nextTick - nowNanos();
-                Command c = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-                int handled = 0;
-                while (c != null) {
-                    handle(c);
-                    if (!running || ++handled >= MAX_COMMANDS_PER_TURN) {
+                if (wait > 0 && inbox.isEmpty()) {
+                    sleeping = true;
+                    if (inbox.isEmpty() && running) { // re-checked after announcing the park: no lost wake-up
+                        LockSupport.parkNanos(this, wait);
+                    }
+                    sleeping = false;
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                }
+                turn.lock();
+                try {
+                    if (!running) {
                         break;
                     }
-                    c = inbox.poll();
-                }
-                long now = nowNanos();
-                if (now >= nextTick) {
-                    int ticks = 0;
-                    while (now >= nextTick && ticks < MAX_CATCH_UP_TICKS) {
-                        core.tick();
-                        nextTick += tickNanos;
-                        ticks++;
-                    }
+                    drainInbox();
+                    long now = nowNanos();
                     if (now >= nextTick) {
-                        nextTick = now + tickNanos;
+                        int ticks = 0;
+                        while (now >= nextTick && ticks < MAX_CATCH_UP_TICKS) {
+                            core.tick();
+                            nextTick += tickNanos;
+                            ticks++;
+                        }
+                        if (now >= nextTick) {
+                            nextTick = now + tickNanos;
+                        }
+                        pollCatchingUp();
                     }
-                    pollCatchingUp();
+                    processReadies();
+                    publish();
+                } finally {
+                    turn.unlock();
                 }
-                processReadies();
-                publish();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            failure = e;
-            LOG.log(System.Logger.Level.ERROR, self + ": the Raft loop stopped: " + e, e);
-            onFatal.accept(e);
+            fail(e);
         } finally {
             running = false;
-            if (pendingTransfer != null) {
-                pendingTransfer.completeExceptionally(new IllegalStateException(self + " stopped"));
+            turn.lock(); // waits for an inline turn still running on an I/O thread
+            try {
+                if (pendingTransfer != null) {
+                    pendingTransfer.completeExceptionally(new IllegalStateException(self + " stopped"));
+                }
+                failQueued();
+            } finally {
+                turn.unlock();
             }
-            failQueued();
+        }
+    }
+
+    /** Under {@link #turn}: handles queued commands, at most {@link #MAX_COMMANDS_PER_TURN}. */
+    private void drainInbox() {
+        int handled = 0;
+        Command c;
+        while (running && handled < MAX_COMMANDS_PER_TURN && (c = inbox.poll()) != null) {
+            handle(c);
+            handled++;
         }
     }
 

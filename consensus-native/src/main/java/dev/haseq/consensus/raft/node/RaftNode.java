@@ -149,7 +149,7 @@ public final class RaftNode implements ConsensusNode {
         int maxPayload = TransportConfig.DEFAULT_MAX_PAYLOAD;
         TransportConfig tc = TransportConfig.from(settings).withMaxPayloadBytes(maxPayload);
         receiver = new SnapshotReceiver(self, snapshotStore);
-        InboundDecoder decoder = new InboundDecoder(self, c -> loop.submit(c));
+        InboundDecoder decoder = new InboundDecoder(self, c -> loop.enqueue(c), () -> loop.runOrWake());
         transport = new NettyTransport(tc, decoder, new TransportListener() {
             @Override
             public void connectionClosed(Optional<NodeId> peer, boolean inbound, CloseReason reason) {

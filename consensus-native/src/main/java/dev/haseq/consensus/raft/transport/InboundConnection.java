@@ -67,6 +67,14 @@ final class InboundConnection extends ConnectionHandler {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (peer != null) {
+            transport.readComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     protected void disconnected(ChannelHandlerContext ctx) {
         transport.inboundClosed(peer, ctx.channel());
     }

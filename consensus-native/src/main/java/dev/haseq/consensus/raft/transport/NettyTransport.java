@@ -49,7 +49,7 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Latency.</b> {@code TCP_NODELAY}; sends are batched into one write+flush per event-loop
  * turn per peer ({@link PeerLink}); inbound payloads are handed to the {@link MessageHandler} on
- * the I/O thread without another hop.
+ * the I/O thread without another hop, followed by {@link MessageHandler#onReadComplete} once per read.
  */
 public final class NettyTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(NettyTransport.class.getName());
@@ -207,6 +207,11 @@ public final class NettyTransport implements Transport {
         touch(peer);
         counters.frameReceived(peer, Frames.frameBytes(payload.length));
         handler.onMessage(peer, payload);
+    }
+
+    /** On an I/O thread: a read that may have delivered messages is done. */
+    void readComplete() {
+        handler.onReadComplete();
     }
 
     /** On an I/O thread: {@code peer} completed a handshake on {@code ch}; an older inbound connection from it goes. */

@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * leader. Prints the raw floor (disk append+force, loopback RTT) and scenarios A (sequential
  * latency), B (pipelined throughput) and C (failover and transfer gaps). See docs/benchmarks.md.
  *
- * <p>Args: {@code [store=NAME] [dir=PATH] [only=floor,A,B,C]} (a leading {@code --} is accepted). NAME is a log store provider
- * found by ServiceLoader ({@code chronicle}, {@code file}) or {@code mem} (the in-memory test
+ * <p>Args: {@code [store=NAME] [dir=PATH] [only=floor,A,B,C] [awarm=N]} (a leading {@code --} is
+ * accepted). {@code awarm}: A's warm-up proposals, default 20,000 (with fewer, A measures the JIT
+ * compiler at work). NAME is a log store provider found by ServiceLoader ({@code chronicle}, {@code file}) or {@code mem} (the in-memory test
  * double: no fsync at all, so not a durability benchmark). Default: chronicle, else file, else mem.
  */
 public final class RaftBench {
@@ -45,7 +46,7 @@ public final class RaftBench {
             if (kv.contains("=")) {
                 opts.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             } else {
-                throw new IllegalArgumentException("expected key=value (store=NAME, dir=PATH, only=floor,A,B,C), got '"
+                throw new IllegalArgumentException("expected key=value (store=NAME, dir=PATH, only=floor,A,B,C, awarm=N), got '"
                         + a + "'");
             }
         }
@@ -55,6 +56,7 @@ public final class RaftBench {
         Path dir = Path.of(opts.getOrDefault("dir", System.getProperty("java.io.tmpdir")))
                 .resolve("haseq-raft-bench-" + ProcessHandle.current().pid());
         List<String> only = List.of(opts.getOrDefault("only", "floor,A,B,C").split(","));
+        warmA = Integer.parseInt(opts.getOrDefault("awarm", "20000"));
         Files.createDirectories(dir);
         System.out.printf("haseq native Raft benchmark: %d cores, %s, JDK %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
@@ -120,6 +122,9 @@ public final class RaftBench {
         return m;
     }
 
+    /** Proposals before A's 2,000 measured ones ({@code awarm=}): they warm the JIT up as well. */
+    private static int warmA = 20_000;
+
     private static void steady(Path dir, String store, List<String> only) throws Exception {
         try (LocalCluster c = new LocalCluster(3, dir, settings(store, guideTimings()), StorageKit.named(store),
                 i -> new CountingStateMachine())) {
@@ -129,8 +134,12 @@ public final class RaftBench {
                 RaftNode n = c.nodes[c.awaitLeader()];
                 long[] lat = new long[2000];
                 int retries = 0;
-                for (int i = 0; i < 200 + lat.length; i++) {
+                long cpu0 = 0;
+                for (int i = 0; i < warmA + lat.length; i++) {
                     entry[0] = (byte) i;
+                    if (i == warmA) {
+                        cpu0 = processCpuNanos();
+                    }
                     long t0 = System.nanoTime();
                     try {
                         n.propose(entry).get(10, TimeUnit.SECONDS);
@@ -142,24 +151,28 @@ public final class RaftBench {
                         continue;
                     }
                     long t = System.nanoTime() - t0;
-                    if (i >= 200) {
-                        lat[i - 200] = t;
+                    if (i >= warmA) {
+                        lat[i - warmA] = t;
                     }
                 }
+                long cpu = processCpuNanos() - cpu0;
                 long total = Arrays.stream(lat).sum();
                 Arrays.sort(lat);
-                System.out.printf("A sequential: %d proposals after 200 warm-up: p50 %.1f us, p99 %.1f us, "
-                                + "max %.1f us, %.0f entries/s (target p50 <= 300 us)%s%n", lat.length,
-                        lat[lat.length / 2] / 1e3, lat[(int) (lat.length * 0.99)] / 1e3, lat[lat.length - 1] / 1e3,
-                        lat.length / (total / 1e9), retries == 0 ? "" : "; " + retries + " retried after a leader change");
+                System.out.printf("A sequential: %d proposals after %d warm-up: p50 %.1f us, p99 %.1f us, "
+                                + "max %.1f us, %.0f entries/s, CPU %.0f us per entry (target p50 <= 300 us)%s%n",
+                        lat.length, warmA, lat[lat.length / 2] / 1e3, lat[(int) (lat.length * 0.99)] / 1e3,
+                        lat[lat.length - 1] / 1e3, lat.length / (total / 1e9), cpu / 1e3 / lat.length,
+                        retries == 0 ? "" : "; " + retries + " retried after a leader change");
             }
             if (only.contains("B")) {
                 pipelined(c, 5, false);
+                long cpu0 = processCpuNanos();
                 long[] r = pipelined(c, 10, true);
+                long cpu = processCpuNanos() - cpu0;
                 double secs = r[1] / 1e9;
                 System.out.printf("B pipelined: 64 in flight for %.1f s after 5 s warm-up: %.0f entries/s, "
-                        + "%.1f MiB/s (target >= 32,000/s); %d failed%n", secs, r[0] / secs,
-                        r[0] * (double) ENTRY / (1 << 20) / secs, r[2]);
+                        + "%.1f MiB/s, CPU %.1f us per entry (target >= 32,000/s); %d failed%n", secs, r[0] / secs,
+                        r[0] * (double) ENTRY / (1 << 20) / secs, cpu / 1e3 / Math.max(1, r[0]), r[2]);
             }
         }
     }
@@ -332,6 +345,11 @@ public final class RaftBench {
             System.out.println("C graceful transfer, gap with no commits (ms): " + summary(gaps)
                     + " (target median <= 10 ms)");
         }
+    }
+
+    /** CPU time of this whole JVM (all three replicas, the client, GC and JIT). */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static String summary(List<Double> xs) {
