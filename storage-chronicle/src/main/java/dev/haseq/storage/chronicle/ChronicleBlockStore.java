@@ -74,9 +74,16 @@ public final class ChronicleBlockStore implements BlockStore {
             }
             long firstQi = queue.queueIndex(cycle, 0);
             long lastQi = queue.queueIndex(cycle, count - 1);
-            Read a = queue.readAt(firstQi);
-            Read b = queue.readAt(lastQi);
-            if (scan.bad == null && a.record() instanceof QueueRecord.Block fa && b.record() instanceof QueueRecord.Block fb
+            Read a = readIfComplete(firstQi);
+            if (a == null) {
+                // The file's first excerpt was never completed: the writer was killed while creating
+                // the file, before that put returned. Nothing in it was acknowledged; a real loss of
+                // blocks would show as a height gap in the next file (checkNext).
+                continue;
+            }
+            Read b = readIfComplete(lastQi);
+            if (scan.bad == null && b != null && a.record() instanceof QueueRecord.Block fa
+                    && b.record() instanceof QueueRecord.Block fb
                     && fb.height() - fa.height() == count - 1 && verified(fa, a) && verified(fb, b)) {
                 scan.checkNext(fa.height(), "file of cycle " + cycle);
                 runs.addRun(fa.height(), firstQi, count);
@@ -100,6 +107,15 @@ public final class ChronicleBlockStore implements BlockStore {
             events.tornTailTruncated(scan.bad.where().file(), scan.bad.where().offset(), scan.badBytes);
         }
         head = scan.last;
+    }
+
+    /** The excerpt at {@code queueIndex}, or null when Chronicle has no complete excerpt there. */
+    private Read readIfComplete(long queueIndex) {
+        try {
+            return queue.readAt(queueIndex);
+        } catch (StorageException e) {
+            return null;
+        }
     }
 
     private static boolean verified(QueueRecord.Block b, Read r) {
