@@ -3,33 +3,18 @@ package dev.haseq.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.haseq.it.cluster.NodeClient.BlockInfo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole cluster stops and starts again from what it persisted. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class ClusterRestartTest {
+class ClusterRestartTest extends ClusterTest {
     private static final Pattern STOPPED_AT = Pattern.compile("node (\\S+) stopped at height (\\d+)");
-
-    @TempDir
-    Path dir;
-
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void restartedClusterContinuesFromThePersistedHead() throws Exception {

@@ -2,32 +2,17 @@ package dev.haseq.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Five nodes tolerate two failures; a third stops production until a node returns. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class FiveNodeQuorumTest {
+class FiveNodeQuorumTest extends ClusterTest {
     /** Long enough for anything already replicated to a quorum to be learned by every survivor. */
     private static final Duration SETTLE = Duration.ofSeconds(3);
-
-    @TempDir
-    Path dir;
-
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void productionSurvivesTwoKillsStopsWithoutQuorumAndResumesWhenANodeReturns() throws Exception {

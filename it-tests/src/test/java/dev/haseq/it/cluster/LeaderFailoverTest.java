@@ -4,31 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.haseq.it.cluster.NodeClient.BlockInfo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The leader process dies (SIGKILL) or is stopped (SIGTERM) while the cluster works. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class LeaderFailoverTest {
-    @TempDir
-    Path dir;
-
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class LeaderFailoverTest extends ClusterTest {
     @Test
     void sigkilledLeaderIsReplacedWithoutForkGapOrLossOfAcknowledgedTransactions() throws Exception {
         cluster = LocalCluster.create(dir, 3);

@@ -4,32 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.haseq.it.cluster.NodeClient.BlockInfo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Three real node processes on 127.0.0.1 produce one chain. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ThreeNodeClusterTest {
-    @TempDir
-    Path dir;
-
-    private LocalCluster cluster;
-
-    @AfterEach
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ThreeNodeClusterTest extends ClusterTest {
     @Test
     void threeNodesProduceBlocksWithTheSameHashAtEveryHeightOnEveryNode() throws Exception {
         cluster = LocalCluster.create(dir, 3);
