@@ -164,38 +164,20 @@ final class ValueReader {
     /** Comma-separated multiaddrs; empty means none. */
     List<Multiaddr> multiaddrs(String key) {
         List<Multiaddr> out = new ArrayList<>();
-        String v = text(key);
-        if (v.isEmpty()) {
-            return out;
-        }
-        for (String part : v.split(",")) {
-            if (part.isBlank()) {
-                error(key, key + " has an empty entry (two commas in a row, or a trailing comma): list "
-                        + "multiaddrs separated by commas");
-                continue;
-            }
+        forEachListEntry(key, "multiaddrs", part -> {
             try {
                 out.add(Multiaddr.parse(part));
             } catch (IllegalArgumentException e) {
                 error(key, key + " entry " + e.getMessage());
             }
-        }
+        });
         return out;
     }
 
     /** Comma-separated {@code nodeID@host:port}; empty means none; every id at most once. */
     Map<NodeId, HostPort> peerAddresses(String key) {
         Map<NodeId, HostPort> out = new LinkedHashMap<>();
-        String v = text(key);
-        if (v.isEmpty()) {
-            return out;
-        }
-        for (String part : v.split(",")) {
-            if (part.isBlank()) {
-                error(key, key + " has an empty entry (two commas in a row, or a trailing comma): list "
-                        + "nodeID@host:port separated by commas");
-                continue;
-            }
+        forEachListEntry(key, "nodeID@host:port", part -> {
             try {
                 PeerAddress p = PeerAddress.parse(part);
                 if (out.putIfAbsent(p.id(), p.address()) != null) {
@@ -205,8 +187,24 @@ final class ValueReader {
                 error(key, key + " entry '" + part.strip() + "' is malformed: " + e.getMessage()
                         + "; expected nodeID@host:port, e.g. node-2@10.0.0.2:7331");
             }
-        }
+        });
         return out;
+    }
+
+    /** Hands each entry of a comma-separated list to {@code entry}; an empty entry is an error. */
+    private void forEachListEntry(String key, String form, java.util.function.Consumer<String> entry) {
+        String v = text(key);
+        if (v.isEmpty()) {
+            return;
+        }
+        for (String part : v.split(",")) {
+            if (part.isBlank()) {
+                error(key, key + " has an empty entry (two commas in a row, or a trailing comma): list "
+                        + form + " separated by commas");
+                continue;
+            }
+            entry.accept(part);
+        }
     }
 
     /** A path; {@code <home>/}, {@code ~/} and relative paths are resolved (see {@link #resolvePath}). */
