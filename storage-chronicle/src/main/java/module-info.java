@@ -8,6 +8,7 @@ module dev.haseq.storage.chronicle {
     requires chronicle.core;
     requires chronicle.bytes;
     requires chronicle.wire;
+    requires jdk.unsupported; // ExtendedOpenOption.DIRECT (Preallocator)
 
     exports dev.haseq.storage.chronicle;
 

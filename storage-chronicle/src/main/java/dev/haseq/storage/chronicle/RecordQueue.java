@@ -38,6 +38,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * load. Instead it fdatasyncs ({@code FileChannel.force(false)}) every cycle file written since
  * the last sync, which on Linux writes back pages dirtied through Chronicle's memory mapping, and
  * fsyncs the directory (and Chronicle's metadata file) whenever a new cycle file was created.
+ * A {@link Preallocator} keeps the blocks just past the write position allocated and zero-filled,
+ * so those fdatasyncs flush data instead of allocating blocks through the journal.
  *
  * <p><b>Threads.</b> {@link #append} and {@link #sync} from one writer at a time (callers hold
  * their own lock); {@link #read} from any thread: each read borrows a tailer from a pool, so
@@ -94,6 +96,7 @@ final class RecordQueue implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final ExcerptAppender appender;
+    private final Preallocator preallocator;
     private final ConcurrentSkipListMap<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
     /** Per cycle, the file offset just past the last excerpt seen: the bytes the file really uses. */
     private final ConcurrentHashMap<Integer, Long> usedBytes = new ConcurrentHashMap<>();
@@ -142,6 +145,7 @@ final class RecordQueue implements AutoCloseable {
         }
         appender = queue.createAppender();
         appender.singleThreadedCheckDisabled(true);
+        preallocator = new Preallocator(this.dir.toString(), options.preallocateBytes());
     }
 
     private static FileLock lock(FileChannel ch, Path dir) {
@@ -166,6 +170,10 @@ final class RecordQueue implements AutoCloseable {
         return dir;
     }
 
+    Preallocator preallocator() {
+        return preallocator;
+    }
+
     /** Appends one record; returns its Chronicle index. Visible to readers at once, durable after {@link #sync}. */
     long append(QueueRecord r) {
         int n = QueueRecord.encodedSize(r);
@@ -179,23 +187,30 @@ final class RecordQueue implements AutoCloseable {
         QueueRecord.encode(r, scratch);
         long index;
         long end;
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            b.write(scratch, 0, n);
-            end = b.writePosition();
-        } catch (RuntimeException | InternalError e) {
-            // InternalError: the JVM's report of a SIGBUS on a mapped page, e.g. a full disk.
-            throw new StorageException("cannot append to the Chronicle queue in " + dir + ": " + e, e);
-        }
-        index = appender.lastIndexAppended();
-        int cycle = rollCycle.toCycle(index);
-        if (cycle != appendCycle) {
-            appendCycle = cycle;
-            File f = appender.currentFile();
-            if (f != null) {
-                cycleFiles.put(cycle, f);
+        int cycle;
+        preallocator.lock().lock();
+        try {
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> b = dc.wire().bytes();
+                b.write(scratch, 0, n);
+                end = b.writePosition();
+            } catch (RuntimeException | InternalError e) {
+                // InternalError: the JVM's report of a SIGBUS on a mapped page, e.g. a full disk.
+                throw new StorageException("cannot append to the Chronicle queue in " + dir + ": " + e, e);
             }
-            directoryUnsynced = true; // a new cycle file may have been created
+            index = appender.lastIndexAppended();
+            cycle = rollCycle.toCycle(index);
+            if (cycle != appendCycle) {
+                appendCycle = cycle;
+                File f = appender.currentFile();
+                if (f != null) {
+                    cycleFiles.put(cycle, f);
+                }
+                directoryUnsynced = true; // a new cycle file may have been created
+            }
+            preallocator.written(cycleFiles.get(cycle), end);
+        } finally {
+            preallocator.lock().unlock();
         }
         unsynced.putIfAbsent(cycle, cycleFiles.get(cycle));
         usedBytes.merge(cycle, end, Math::max);
@@ -484,6 +499,7 @@ final class RecordQueue implements AutoCloseable {
             return;
         }
         closed = true;
+        preallocator.close();
         closeIdleTailers();
         closeQuietly(appendChannel);
         try {

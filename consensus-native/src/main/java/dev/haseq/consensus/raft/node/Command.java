@@ -30,6 +30,10 @@ sealed interface Command {
     record Unreachable(NodeId peer) implements Command {
     }
 
+    /** The {@link LogWriter} persisted a group of Readys (or failed). */
+    record Persisted() implements Command {
+    }
+
     record Stop() implements Command {
     }
 }

@@ -18,6 +18,7 @@ import dev.haseq.consensus.raft.transport.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -79,6 +80,11 @@ final class RaftLoop implements Runnable {
     private volatile NodeView view = NodeView.INITIAL;
     private volatile Throwable failure;
     private volatile boolean running = true;
+    private final LogWriter writer;
+    /** Readys whose persistence step is with the {@link #writer}, oldest first; advanced in order. */
+    private final ArrayDeque<LogWriter.Job> outstanding = new ArrayDeque<>();
+    /** Outstanding jobs whose committed entries wait for their persistence before being applied. */
+    private int waitingApplies;
     private CompletableFuture<NodeId> pendingTransfer;
     private SoftState soft;
     private boolean catchingUp;
@@ -102,6 +108,7 @@ final class RaftLoop implements Runnable {
         this.tickNanos = tick.toNanos();
         this.notLeader = notLeader;
         this.soft = new SoftState(core.role(), core.term(), core.leader());
+        this.writer = new LogWriter(self.toString(), log, this::send, () -> submit(new Command.Persisted()));
         publish();
     }
 
@@ -186,6 +193,7 @@ final class RaftLoop implements Runnable {
     @Override
     public void run() {
         loopThread = Thread.currentThread();
+        Thread.ofPlatform().name("raft-log-" + self).daemon().start(writer);
         long nextTick = nowNanos() + tickNanos;
         try {
             while (running) {
@@ -229,6 +237,14 @@ final class RaftLoop implements Runnable {
             fail(e);
         } finally {
             running = false;
+            writer.stop();
+            try {
+                if (!writer.join(10_000)) {
+                    LOG.log(System.Logger.Level.WARNING, self + ": the log writer did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             turn.lock(); // waits for an inline turn still running on an I/O thread
             try {
                 if (pendingTransfer != null) {
@@ -308,6 +324,12 @@ final class RaftLoop implements Runnable {
             }
             case Command.SnapshotTaken s -> core.snapshotTaken(s.index(), s.term());
             case Command.Unreachable u -> core.reportUnreachable(u.peer());
+            case Command.Persisted p -> {
+                Throwable f = writer.failure();
+                if (f != null) {
+                    throw f instanceof RuntimeException r ? r : new IllegalStateException(writer + " failed: " + f, f);
+                }
+            }
             case Command.Stop s -> running = false;
         }
     }
@@ -321,13 +343,107 @@ final class RaftLoop implements Runnable {
     }
 
     private void processReadies() {
+        advancePersisted();
         while (running && core.hasReady()) {
             Ready rd = core.ready();
+            if (pipelined(rd)) {
+                hand(rd);
+                continue;
+            }
+            awaitWriter();
             execute(rd);
             core.advance(rd);
             for (Ready.SnapshotRead r : rd.snapshotReads()) {
                 sender.read(r, core);
             }
+        }
+    }
+
+    /**
+     * The common Readys (sends, entries to append, acknowledgements, committed entries) go through
+     * the {@link LogWriter}; the rare ones that save the hard state, change roles, truncate,
+     * compact or move snapshots are carried out here once every earlier one is persisted, exactly
+     * in the order {@link Ready} prescribes.
+     */
+    private static boolean pipelined(Ready rd) {
+        return rd.hardState().isEmpty() && rd.softState().isEmpty() && rd.snapshotWrites().isEmpty()
+                && rd.installSnapshot().isEmpty() && rd.truncateAfter() == Ready.NONE
+                && rd.compactUpTo() == Ready.NONE && rd.snapshotReads().isEmpty();
+    }
+
+    /** Steps 1 and 7 of {@code rd} here, step 5 and 6 on the writer; advanced by {@link #advancePersisted}. */
+    private void hand(Ready rd) {
+        for (Message m : rd.messages()) {
+            send(m);
+        }
+        for (CoreEvent e : rd.events()) {
+            event(e);
+        }
+        boolean persists = !rd.entries().isEmpty() || rd.mustSync();
+        if (outstanding.isEmpty() && !persists) { // nothing to wait for: carried out at once
+            for (Message m : rd.messagesAfterPersist()) {
+                send(m);
+            }
+            if (!rd.committedEntries().isEmpty()) {
+                applier.submit(new Applier.Apply(rd.committedEntries()));
+            }
+            core.advance(rd);
+            return;
+        }
+        LogWriter.Job job = new LogWriter.Job(rd);
+        if (!rd.committedEntries().isEmpty()) {
+            // Committed entries below everything still being written are durable here: apply them
+            // now (on a leader that is every entry a follower's acknowledgement commits while the
+            // leader's own write of later entries runs), unless earlier ones are still waiting.
+            if (waitingApplies == 0 && rd.lastCommittedIndex() < firstUnpersisted(rd)) {
+                applier.submit(new Applier.Apply(rd.committedEntries()));
+                job.applied = true;
+            } else {
+                waitingApplies++;
+            }
+        }
+        outstanding.addLast(job);
+        writer.submit(job);
+    }
+
+    /** The lowest entry index that is handed to the writer and not yet persisted, counting {@code rd}'s. */
+    private long firstUnpersisted(Ready rd) {
+        for (LogWriter.Job j : outstanding) {
+            if (!j.persisted() && !j.ready().entries().isEmpty()) {
+                return j.ready().entries().getFirst().index();
+            }
+        }
+        return rd.entries().isEmpty() ? Long.MAX_VALUE : rd.entries().getFirst().index();
+    }
+
+    /** Applies and advances, in order, the handed Readys whose persistence finished. */
+    private void advancePersisted() {
+        LogWriter.Job j;
+        while ((j = outstanding.peekFirst()) != null && j.persisted()) {
+            outstanding.pollFirst();
+            if (!j.applied && !j.ready().committedEntries().isEmpty()) {
+                applier.submit(new Applier.Apply(j.ready().committedEntries()));
+                waitingApplies--;
+            }
+            core.advance(j.ready());
+        }
+    }
+
+    /** Waits until the writer persisted every handed Ready and advances them (before a Ready carried out here). */
+    private void awaitWriter() {
+        while (!outstanding.isEmpty()) {
+            advancePersisted();
+            if (outstanding.isEmpty()) {
+                return;
+            }
+            Throwable f = writer.failure();
+            if (f != null) {
+                throw f instanceof RuntimeException r ? r : new IllegalStateException(writer + " failed: " + f, f);
+            }
+            if (!running) {
+                return;
+            }
+            LockSupport.parkNanos(this, 50_000); // the writer is in an fsync; rare path (term/role changes, snapshots)
         }
     }
 
