@@ -51,6 +51,16 @@ public interface ConsensusNode extends AutoCloseable {
     /** Adds a listener for leader changes and other events (see {@link ConsensusListener}). */
     void addListener(ConsensusListener listener);
 
+    /**
+     * What this node's peer-to-peer transport counted so far (frames, bytes, connections closed by
+     * reason, send failures), read at every metrics scrape: cheap, non-blocking, thread-safe.
+     * Empty when the provider has no transport counters of its own (the default) or the node has
+     * not started; after {@link #close()} the last totals may still be returned.
+     */
+    default Optional<TransportStats> transportStats() {
+        return Optional.empty();
+    }
+
     /** Graceful stop: a leader first transfers leadership (bounded wait), then everything is closed. */
     @Override
     void close();

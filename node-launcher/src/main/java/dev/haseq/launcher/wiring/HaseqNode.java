@@ -140,6 +140,7 @@ public final class HaseqNode implements AutoCloseable {
         }
         consensus.start();
         metrics.bindConsensus(consensus::status);
+        metrics.bindTransport(consensus::transportStats);
         LOG.info("consensus started; the committed log is applied from height {} on", chain.head().height());
         if (config.node().aggregator()) {
             producer.start();

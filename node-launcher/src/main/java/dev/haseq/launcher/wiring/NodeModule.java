@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,7 +74,14 @@ public final class NodeModule extends AbstractModule {
     protected void configure() {
         bind(HaseqConfig.class).toInstance(config);
         bind(Clock.class).toInstance(clock);
-        bind(StorageEvents.class).to(LoggingStorageEvents.class).in(Singleton.class);
+    }
+
+    /** Storage repairs and skips go to the log and to the per-store counters of /metrics. */
+    @Provides
+    @Singleton
+    StorageEvents storageEvents(HaseqConfig c, NodeMetrics metrics) {
+        StoreKinds kinds = new StoreKinds(c.raft().raftDir(), c.storage().blocksDir());
+        return new StorageEventSinks(List.of(new LoggingStorageEvents(), metrics.storageEvents(kinds)));
     }
 
     @Provides

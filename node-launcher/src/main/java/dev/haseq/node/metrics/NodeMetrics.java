@@ -8,6 +8,8 @@ import dev.haseq.api.consensus.ConsensusListener;
 import dev.haseq.api.consensus.ConsensusStatus;
 import dev.haseq.api.consensus.PeerStatus;
 import dev.haseq.api.consensus.Role;
+import dev.haseq.api.consensus.TransportStats;
+import dev.haseq.api.storage.StorageEvents;
 import dev.haseq.node.chain.ChainHead;
 import dev.haseq.node.chain.ChainListener;
 import dev.haseq.node.chain.CommittedBlock;
@@ -21,20 +23,24 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The node's metrics: Dropwizard metrics inside, exported in the Prometheus text format by
  * Prometheus' own Java library ({@link DropwizardExports} + {@link PrometheusTextFormatWriter}).
- * Two metrics are native Prometheus ones because Dropwizard cannot express them: the per-peer
- * gauges (a {@code peer} label) and the block commit latency (a real bucketed histogram).
+ * The metrics Dropwizard cannot express are native Prometheus ones: everything with a label
+ * (per-peer gauges, the transport counters of {@link TransportMetrics}, the per-store counters of
+ * {@link StorageMetrics}) and the block commit latency (a real bucketed histogram).
  *
  * <p>It listens to consensus ({@link ConsensusListener}: the guide's Monitoring signals), the chain
- * ({@link ChainListener}) and the producer ({@link ProductionListener}); point-in-time values
- * (term, role, indexes, lag, peers, mempool) are read at scrape time from the suppliers bound with
- * {@link #bindConsensus} and {@link #bindMempool}. Every name is listed in docs/api.md.
+ * ({@link ChainListener}), the producer ({@link ProductionListener}) and the stores
+ * ({@link #storageEvents}); point-in-time values (term, role, indexes, lag, peers, transport
+ * totals, mempool) are read at scrape time from the suppliers bound with {@link #bindConsensus},
+ * {@link #bindTransport} and {@link #bindMempool}. Every name is listed in docs/api.md.
  *
  * <p>Thread-safe.
  */
@@ -57,6 +63,8 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
     private final Counter blocksApplied = dropwizard.counter("haseq.blocks.applied");
     private volatile long height;
     private final Histogram commitLatency;
+    private final TransportMetrics transport = new TransportMetrics();
+    private final StorageMetrics storage;
 
     public NodeMetrics() {
         dropwizard.register("haseq.chain.height", new Value(() -> height));
@@ -90,6 +98,8 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
                 .classicOnly()
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
                 .register(prometheus);
+        prometheus.register(transport);
+        storage = new StorageMetrics(prometheus);
     }
 
     /** A Dropwizard gauge with a stable type name (the exported HELP text names the type). */
@@ -103,6 +113,22 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
     /** Reads term, role, indexes and peers from consensus at scrape time. */
     public void bindConsensus(Supplier<ConsensusStatus> statusSupplier) {
         this.status = statusSupplier;
+    }
+
+    /**
+     * Reads the consensus provider's transport totals at scrape time
+     * ({@code ConsensusNode::transportStats}); while it returns empty, no transport metric is exported.
+     */
+    public void bindTransport(Supplier<Optional<TransportStats>> stats) {
+        transport.bind(stats);
+    }
+
+    /**
+     * Where the stores report repairs and skips, counted per store; {@code storeOf} tells which
+     * store a reported file belongs to. Counts from every returned instance add up.
+     */
+    public StorageEvents storageEvents(Function<Path, StoreKind> storeOf) {
+        return storage.events(storeOf);
     }
 
     public void bindMempool(Mempool mempool) {

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.haseq.api.NodeId;
 import dev.haseq.api.consensus.ConsensusStatus;
 import dev.haseq.api.consensus.Role;
+import dev.haseq.api.consensus.TransportStats;
+import dev.haseq.api.storage.StorageEvents;
 import dev.haseq.node.chain.ChainStateMachine;
 import dev.haseq.node.exec.KvExecutor;
 import dev.haseq.node.mempool.Mempool;
@@ -19,11 +21,13 @@ import dev.haseq.node.testing.InMemoryBlockStore;
 import dev.haseq.node.testing.ManualScheduler;
 import dev.haseq.node.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
@@ -118,6 +122,69 @@ class NodeMetricsTest {
         Map<String, Family> f = scrape();
         assertThat(value(f, "haseq_raft_applied_lag")).isEqualTo(15);
         assertThat(value(f, "haseq_raft_is_leader")).isEqualTo(0);
+    }
+
+    @Test
+    void transportCountersAreExportedPerPeerAndReasonWhileTheProviderHasThem() {
+        String closed = "haseq_raft_transport_connections_closed_total";
+        assertThat(scrape()).as("unbound").doesNotContainKey(closed);
+        metrics.bindTransport(Optional::empty);
+        assertThat(scrape()).as("a provider without transport counters").doesNotContainKey(closed);
+
+        AtomicReference<TransportStats> stats = new AtomicReference<>(new TransportStats(List.of(
+                new TransportStats.PeerTraffic(NodeId.of("node-2"), 10, 1000, 8, 640, 2, 3,
+                        Map.of("garbage", 0L, "peer_closed", 4L), Map.of("queue_overflow", 5L)),
+                new TransportStats.PeerTraffic(NodeId.of("node-3"), 1, 100, 0, 0, 0, 7,
+                        Map.of("garbage", 0L, "peer_closed", 0L), Map.of("queue_overflow", 0L))),
+                Map.of("garbage", 6L, "cluster_mismatch", 0L)));
+        metrics.bindTransport(() -> Optional.of(stats.get()));
+        Map<String, Family> f = scrape();
+
+        String family = closed;
+        assertThat(f.get(family).type()).isEqualTo("counter");
+        assertThat(value(f, family, closed, Map.of("peer", "node-2", "reason", "peer_closed"))).isEqualTo(4);
+        assertThat(value(f, family, closed, Map.of("peer", "(unidentified)", "reason", "garbage"))).isEqualTo(6);
+        assertThat(value(f, family, closed, Map.of("peer", "node-3", "reason", "garbage"))).as("zeros exported")
+                .isEqualTo(0);
+        assertThat(f.get(family).samples()).hasSize(6);
+        assertThat(value(f, "haseq_raft_transport_send_failures_total", "haseq_raft_transport_send_failures_total",
+                Map.of("peer", "node-2", "reason", "queue_overflow"))).isEqualTo(5);
+        Map<String, Double> node2 = Map.of("sent_frames", 10.0, "sent_bytes", 1000.0, "received_frames", 8.0,
+                "received_bytes", 640.0, "connects", 2.0, "connect_failures", 3.0);
+        node2.forEach((name, expected) -> assertThat(value(f, "haseq_raft_transport_" + name + "_total",
+                "haseq_raft_transport_" + name + "_total", Map.of("peer", "node-2"))).as(name).isEqualTo(expected));
+        assertThat(value(f, "haseq_raft_transport_connect_failures_total", "haseq_raft_transport_connect_failures_total",
+                Map.of("peer", "node-3"))).isEqualTo(7);
+
+        stats.set(new TransportStats(List.of(), Map.of("garbage", 9L)));
+        assertThat(value(scrape(), family, closed, Map.of("peer", "(unidentified)", "reason", "garbage")))
+                .as("read at every scrape").isEqualTo(9);
+    }
+
+    @Test
+    void storageRepairsAreCountedPerStoreFromZero() {
+        String torn = "haseq_storage_torn_tails_truncated_total";
+        Map<String, Family> before = scrape();
+        assertThat(value(before, torn, torn, Map.of("store", "raft_log"))).isEqualTo(0);
+        assertThat(value(before, torn, torn, Map.of("store", "blocks"))).isEqualTo(0);
+        assertThat(value(before, "haseq_storage_corrupt_snapshots_skipped_total",
+                "haseq_storage_corrupt_snapshots_skipped_total", Map.of("store", "snapshots"))).isEqualTo(0);
+
+        StorageEvents log = metrics.storageEvents(file -> StoreKind.RAFT_LOG);
+        StorageEvents blocks = metrics.storageEvents(file -> StoreKind.BLOCKS);
+        log.tornTailTruncated(Path.of("raft-log/1.seg"), 4096, 17);
+        log.tornTailTruncated(Path.of("raft-log/1.seg"), 8192, 3);
+        blocks.tornTailTruncated(Path.of("blocks/x.cq4"), 0, 100);
+        metrics.storageEvents(file -> StoreKind.SNAPSHOTS).corruptSnapshotSkipped(Path.of("snapshots/1-9.snp"), "crc");
+
+        Map<String, Family> f = scrape();
+        assertThat(value(f, torn, torn, Map.of("store", "raft_log"))).isEqualTo(2);
+        assertThat(value(f, torn, torn, Map.of("store", "blocks"))).isEqualTo(1);
+        String bytes = "haseq_storage_torn_tail_dropped_bytes_total";
+        assertThat(value(f, bytes, bytes, Map.of("store", "raft_log"))).isEqualTo(20);
+        assertThat(value(f, bytes, bytes, Map.of("store", "blocks"))).isEqualTo(100);
+        assertThat(value(f, "haseq_storage_corrupt_snapshots_skipped_total", "haseq_storage_corrupt_snapshots_skipped_total",
+                Map.of("store", "snapshots"))).isEqualTo(1);
     }
 
     @Test

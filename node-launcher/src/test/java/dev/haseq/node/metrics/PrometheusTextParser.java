@@ -18,22 +18,23 @@ import java.util.regex.Pattern;
  * line syntax, name and label grammar, escapes, float values, at most one HELP/TYPE per family
  * placed before its samples, contiguous families, sample-name suffixes allowed by the type, no
  * duplicate series, and histogram buckets that are cumulative and end at +Inf = _count.
+ * Public for the launcher's tests, which scrape a running node.
  */
-final class PrometheusTextParser {
+public final class PrometheusTextParser {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    record Family(String name, String type, String help, List<Sample> samples) {
-        Optional<Sample> sample(String sampleName, Map<String, String> labels) {
+    public record Family(String name, String type, String help, List<Sample> samples) {
+        public Optional<Sample> sample(String sampleName, Map<String, String> labels) {
             return samples.stream().filter(s -> s.name.equals(sampleName) && s.labels.equals(labels)).findFirst();
         }
     }
 
-    static final class ParseException extends RuntimeException {
+    public static final class ParseException extends RuntimeException {
         ParseException(int line, String message) {
             super("line " + line + ": " + message);
         }
@@ -42,7 +43,7 @@ final class PrometheusTextParser {
     private PrometheusTextParser() {
     }
 
-    static Map<String, Family> parse(String text) {
+    public static Map<String, Family> parse(String text) {
         if (!text.isEmpty() && !text.endsWith("\n")) {
             throw new ParseException(0, "exposition must end with a newline");
         }

@@ -11,6 +11,7 @@ import dev.haseq.api.consensus.ConsensusStatus;
 import dev.haseq.api.consensus.NotLeaderException;
 import dev.haseq.api.consensus.PeerStatus;
 import dev.haseq.api.consensus.Role;
+import dev.haseq.api.consensus.TransportStats;
 import dev.haseq.api.storage.LogStore;
 import dev.haseq.api.storage.RaftLayout;
 import dev.haseq.api.storage.SnapshotMeta;
@@ -402,6 +403,13 @@ public final class RaftNode implements ConsensusNode {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, self + ": closing " + c + " failed: " + e, e);
         }
+    }
+
+    /** The transport's counters, per peer ({@link TransportCounters#stats()}); empty before {@link #start()}. */
+    @Override
+    public Optional<TransportStats> transportStats() {
+        NettyTransport t = transport;
+        return t == null ? Optional.empty() : Optional.of(t.counters().stats());
     }
 
     /**

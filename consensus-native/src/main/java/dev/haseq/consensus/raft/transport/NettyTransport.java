@@ -80,7 +80,7 @@ public final class NettyTransport implements Transport {
                           RandomGenerator random) {
         this.config = config;
         this.handler = handler;
-        this.counters = new TransportCounters(listener);
+        this.counters = new TransportCounters(config.peers().stream().map(PeerAddress::id).toList(), listener);
         this.clock = clock;
         this.random = random;
         for (PeerAddress p : config.peers()) {

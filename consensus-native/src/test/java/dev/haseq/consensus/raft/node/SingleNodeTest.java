@@ -33,12 +33,14 @@ class SingleNodeTest {
                 ConsensusListener.NONE, Clock.systemUTC());
         RaftNode n = new RaftNode(ctx, new SplittableRandom(3));
         try {
+            assertThat(n.transportStats()).as("nothing to count before start()").isEmpty();
             n.start();
             Await.until(LocalCluster.WAIT, "the single node leads", n::isLeader);
             Committed c = n.propose("solo".getBytes()).get(10, TimeUnit.SECONDS);
             assertThat(c.index()).isPositive();
             assertThat(sm.entries()).containsExactly("solo");
             assertThat(n.status().peers()).isEmpty();
+            assertThat(n.transportStats()).hasValueSatisfying(t -> assertThat(t.peers()).isEmpty());
             assertThat(n.barrier().get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(c.index());
         } finally {
             n.close();

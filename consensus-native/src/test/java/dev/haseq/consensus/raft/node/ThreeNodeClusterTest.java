@@ -10,6 +10,7 @@ import dev.haseq.api.consensus.NotLeaderException;
 import dev.haseq.api.consensus.PeerStatus;
 import dev.haseq.api.consensus.RejectedEntryException;
 import dev.haseq.api.consensus.Role;
+import dev.haseq.api.consensus.TransportStats;
 import dev.haseq.consensus.raft.transport.Await;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -49,6 +50,20 @@ class ThreeNodeClusterTest {
             c.awaitReplicated(expected);
             assertThat(ByteBuffer.wrap(c.propose("one-more").result()).getLong()).isEqualTo(51);
             assertThat(c.listeners.get(leader).leaderChanges.get()).isPositive();
+
+            // The SPI's view of the transport: every peer listed, replication traffic charged to each.
+            TransportStats stats = c.nodes[leader].transportStats().orElseThrow();
+            assertThat(stats.peers()).extracting(TransportStats.PeerTraffic::peer)
+                    .containsExactlyInAnyOrderElementsOf(c.ids.stream().filter(id -> !id.equals(c.ids.get(leader))).toList());
+            assertThat(stats.peers()).allSatisfy(p -> {
+                // Not one frame per proposal: a follower that lags gets several entries per append.
+                assertThat(p.framesSent()).as("appends to %s", p.peer()).isPositive();
+                assertThat(p.bytesSent()).isGreaterThan(p.framesSent());
+                assertThat(p.framesReceived()).as("acks from %s", p.peer()).isPositive();
+                assertThat(p.connects()).isPositive();
+                assertThat(p.closes()).containsEntry("garbage", 0L);
+            });
+            assertThat(stats.unidentifiedCloses()).containsEntry("cluster_mismatch", 0L);
         }
     }
 
