@@ -29,7 +29,11 @@ import java.util.function.Function;
 /**
  * The one thread that owns the {@link RaftCore}. Each turn it waits for the next command or the
  * next tick, feeds everything queued to the core, ticks when the {@link Clock} says a tick is due,
- * then carries out every {@link Ready} in the order its javadoc prescribes: send the messages that
+ * then carries out every {@link Ready}. The common ones (sends, entries, acknowledgements,
+ * committed entries) are split: messages leave at once, the persistence step and the
+ * acknowledgements go to the {@link LogWriter} thread, and the Readys are advanced in order once
+ * persisted ({@link #hand}, {@link #advancePersisted}). The others are carried out here, after
+ * the writer drained, in the order {@link Ready}'s javadoc prescribes: send the messages that
  * need no persistence (the leader's appends leave before its own fsync), write received snapshot
  * chunks, save the hard state, queue a snapshot restore, truncate/compact/append/sync the log, send
  * the messages that promise durability (votes, acks), hand committed entries to the

@@ -100,7 +100,63 @@ public final class RaftBench {
         Arrays.sort(lat);
         System.out.printf("floor: 1 KiB append + force: p50 %.1f us, p99 %.1f us (%d samples)%n",
                 lat[lat.length / 2] / 1e3, lat[(int) (lat.length * 0.99)] / 1e3, lat.length);
+        quorumFloor(dir);
         System.out.println("floor: " + PingPongRtt.measure(ENTRY, 20_000, 5_000));
+    }
+
+    /**
+     * What durability on a majority costs when the three replicas share this one disk, as they do
+     * in this benchmark: three threads each append 1 KiB to their own file and fdatasync it, all
+     * at once; the time until two of the three are durable. Together with the loopback RTT this
+     * is the floor under scenario A (a leader's and a follower's fsync run concurrently, and on a
+     * single virtual disk concurrent fsyncs partly queue behind each other).
+     */
+    private static void quorumFloor(Path dir) throws Exception {
+        int rounds = 2000;
+        int warm = 200;
+        long[] lat = new long[rounds];
+        FileChannel[] files = new FileChannel[3];
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            for (int r = 0; r < 3; r++) {
+                files[r] = FileChannel.open(dir.resolve("quorum-" + r + ".dat"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
+            for (int i = 0; i < warm + rounds; i++) {
+                java.util.concurrent.CountDownLatch majority = new java.util.concurrent.CountDownLatch(2);
+                java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(3);
+                long t0 = System.nanoTime();
+                for (FileChannel ch : files) {
+                    pool.execute(() -> {
+                        try {
+                            ch.write(ByteBuffer.allocate(ENTRY));
+                            ch.force(false);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        } finally {
+                            majority.countDown();
+                            all.countDown();
+                        }
+                    });
+                }
+                majority.await();
+                long t = System.nanoTime() - t0;
+                all.await();
+                if (i >= warm) {
+                    lat[i - warm] = t;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            for (FileChannel ch : files) {
+                if (ch != null) {
+                    ch.close();
+                }
+            }
+        }
+        Arrays.sort(lat);
+        System.out.printf("floor: 3 files appended + forced at once on this disk, 2 of 3 durable: p50 %.1f us,"
+                + " p99 %.1f us (%d rounds)%n", lat[rounds / 2] / 1e3, lat[(int) (rounds * 0.99)] / 1e3, rounds);
     }
 
     // ---- A and B ---------------------------------------------------------------------------
