@@ -110,7 +110,8 @@ public final class RaftNode implements ConsensusNode {
 
     private void openAndStart() {
         var events = context.storageEvents();
-        logStore = context.logStore().open(new StorageContext(RaftLayout.logDir(settings.raftDir()), settings, events));
+        logStore = new RecentEntriesLog(
+                context.logStore().open(new StorageContext(RaftLayout.logDir(settings.raftDir()), settings, events)));
         stableStore = context.stableStore().open(new StorageContext(settings.raftDir(), settings, events));
         snapshotStore = context.snapshotStore().open(
                 new StorageContext(RaftLayout.snapshotDir(settings.raftDir()), settings, events));
