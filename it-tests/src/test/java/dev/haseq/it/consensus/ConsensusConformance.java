@@ -10,16 +10,17 @@ import dev.haseq.api.consensus.ConsensusStatus;
 import dev.haseq.api.consensus.NotLeaderException;
 import dev.haseq.api.consensus.RejectedEntryException;
 import dev.haseq.api.consensus.Role;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,6 +127,58 @@ public abstract class ConsensusConformance extends ConsensusSuite {
         assertThat(s.leader()).contains(c.id(leader));
         assertThat(s.lastLogIndex()).isGreaterThanOrEqualTo(lastIndex);
         assertThat(s.peers()).hasSize(2);
+
+        // Without a quorum nothing commits: the proposal must not complete successfully and the
+        // leader must not apply it, however long we watch.
+        List<Integer> followers = c.running().stream().filter(i -> i != leader).toList();
+        followers.forEach(c::crash);
+        CompletableFuture<Committed> lonely = c.propose(leader, "lonely");
+        long end = System.nanoTime() + quietWindow().toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(lonely.isDone() && !lonely.isCompletedExceptionally())
+                    .as("a proposal completed while both followers were down").isFalse();
+            assertThat(sm.find("lonely")).as("applied without a quorum").isEmpty();
+            pause(Duration.ofMillis(50));
+        }
+        // With a follower back it commits, unless leadership was lost meanwhile: then it failed
+        // with NotLeaderException (either way the future settles).
+        int back = followers.getFirst();
+        c.start(back);
+        c.until("the proposal made without a quorum settled", lonely::isDone);
+        if (lonely.isCompletedExceptionally()) {
+            assertThat(failureOf(lonely)).isInstanceOf(NotLeaderException.class);
+        } else {
+            Committed done = lonely.join();
+            assertThat(sm.find("lonely")).hasValueSatisfying(a -> assertThat(a.index()).isEqualTo(done.index()));
+        }
+    }
+
+    @Test
+    void proposalsFromManyThreadsAllCommitOnceAndInEachCallersOrder() throws Exception {
+        ConsensusCluster c = cluster(3);
+        c.startAll();
+        int leader = c.awaitLeader();
+        int threads = 4;
+        int each = 25;
+        List<Future<List<Committed>>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                List<String> mine = entries("t" + t, each);
+                results.add(pool.submit(() -> c.commitAllOn(leader, mine)));
+            }
+        }
+        Set<Long> indexes = new HashSet<>();
+        for (Future<List<Committed>> r : results) {
+            List<Committed> done = r.get();
+            for (int k = 1; k < done.size(); k++) {
+                assertThat(done.get(k).index()).as("one caller's proposals commit in its call order")
+                        .isGreaterThan(done.get(k - 1).index());
+            }
+            done.forEach(d -> assertThat(indexes.add(d.index())).as("index " + d.index() + " given twice").isTrue());
+        }
+        List<RecordingStateMachine.Applied> state = c.awaitSameState(threads * each);
+        assertThat(state).hasSize(threads * each);
+        assertThat(state).extracting(RecordingStateMachine.Applied::index).containsExactlyInAnyOrderElementsOf(indexes);
     }
 
     @Test

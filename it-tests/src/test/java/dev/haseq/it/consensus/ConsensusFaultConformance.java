@@ -73,24 +73,53 @@ public abstract class ConsensusFaultConformance extends ConsensusSuite {
     }
 
     @Test
+    void aClusterWhoseMembersAllCrashRestartsWithEveryCommittedEntry() {
+        ConsensusCluster c = cluster(3, Map.of(RaftSettings.SNAPSHOT_THRESHOLD, "10", RaftSettings.TRAILING_LOGS, "3"));
+        c.startAll();
+        int leader = c.awaitLeader();
+        List<Committed> committed = c.commitAllOn(leader, entries("d", 30));
+        for (int i = 0; i < 3; i++) {
+            c.crash(i);
+        }
+
+        c.startAll();
+        int next = c.awaitLeader();
+        CompletableFuture<Long> barrier = c.node(next).barrier();
+        CompletableFuture<List<RecordingStateMachine.Applied>> seen = barrier.thenApply(x -> c.machine(next).state());
+        c.get(barrier, "barrier after the restart");
+        List<RecordingStateMachine.Applied> state = c.get(seen, "the state at the barrier");
+        assertThat(state).hasSize(30);
+        for (int k = 0; k < 30; k++) {
+            assertThat(state.get(k).index()).isEqualTo(committed.get(k).index());
+            assertThat(state.get(k).result()).isEqualTo(text(committed.get(k).result()));
+        }
+        c.commit("after-restart");
+        c.awaitSameState(31);
+    }
+
+    @Test
     void aGracefulCloseOfTheLeaderHandsOverWithoutWaitingForAFailureToBeDetected() {
         ConsensusCluster c = cluster(3);
         c.startAll();
         int leader = c.awaitLeader();
-        c.commitAllOn(leader, entries("early", 5));
-        // The followers come back with timings under which they would not start an election on
-        // their own for slowDetection(): only a handover can give them a leader sooner.
+        List<String> expected = new ArrayList<>(entries("early", 5));
+        c.commitAllOn(leader, expected);
+        // The followers come back, one at a time, with timings under which they would not start
+        // an election on their own for slowDetection(): only a handover can give them a leader
+        // sooner. Each is caught up (so the leader reaches it again) before the next one stops,
+        // or the leader would lose its quorum and step down.
         for (int i = 0; i < 3; i++) {
             if (i != leader) {
                 c.close(i);
                 c.override(i, slowTimings());
                 c.start(i);
+                String rejoined = "rejoined-" + c.id(i);
+                c.commitOn(leader, rejoined);
+                expected.add(rejoined);
+                c.awaitEntries(i, expected);
             }
         }
         assertThat(c.awaitLeader()).isEqualTo(leader);
-        c.commitOn(leader, "before-close");
-        List<String> expected = new ArrayList<>(entries("early", 5));
-        expected.add("before-close");
         c.awaitEntries(expected);
 
         long start = System.nanoTime();
