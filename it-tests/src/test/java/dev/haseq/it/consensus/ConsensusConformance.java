@@ -8,6 +8,7 @@ import dev.haseq.api.consensus.Committed;
 import dev.haseq.api.consensus.ConsensusNode;
 import dev.haseq.api.consensus.ConsensusStatus;
 import dev.haseq.api.consensus.NotLeaderException;
+import dev.haseq.api.consensus.PeerStatus;
 import dev.haseq.api.consensus.RejectedEntryException;
 import dev.haseq.api.consensus.Role;
 import java.time.Duration;
@@ -126,7 +127,10 @@ public abstract class ConsensusConformance extends ConsensusSuite {
         assertThat(s.role()).isEqualTo(Role.LEADER);
         assertThat(s.leader()).contains(c.id(leader));
         assertThat(s.lastLogIndex()).isGreaterThanOrEqualTo(lastIndex);
-        assertThat(s.peers()).hasSize(2);
+        assertThat(s.peers()).extracting(PeerStatus::address).containsExactlyInAnyOrderElementsOf(
+                c.running().stream().filter(i -> i != leader).map(c::address).toList());
+        c.until("the leader's status shows both followers' match index at " + lastIndex, () -> c.node(leader)
+                .status().peers().stream().allMatch(p -> p.matchIndex() >= lastIndex));
 
         // Without a quorum nothing commits: the proposal must not complete successfully and the
         // leader must not apply it, however long we watch.
@@ -198,8 +202,11 @@ public abstract class ConsensusConformance extends ConsensusSuite {
 
         c.commitOn(leader, "second");
         c.awaitEntries(List.of("first", "second"));
-        assertThat(c.node(follower).status().role()).isEqualTo(Role.FOLLOWER);
-        assertThat(c.node(follower).status().leader()).contains(c.id(leader));
+        ConsensusStatus s = c.node(follower).status();
+        assertThat(s.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(s.leader()).contains(c.id(leader));
+        assertThat(s.peers()).as("match indexes are the leader's to track").extracting(PeerStatus::matchIndex)
+                .containsOnly(0L);
     }
 
     @Test
@@ -223,6 +230,8 @@ public abstract class ConsensusConformance extends ConsensusSuite {
         NodeId moved = c.get(c.node(leader).transferLeadership(Optional.of(c.id(next))), "transfer to " + c.id(next));
         assertThat(moved).isEqualTo(c.id(next));
         assertThat(c.awaitLeader()).isEqualTo(next);
+        assertThat(failureOf(c.propose(leader, "on-the-old-leader"))).isInstanceOfSatisfying(NotLeaderException.class,
+                e -> assertThat(e.leaderHint()).as("the old leader's hint").contains(c.address(next)));
         CompletableFuture<Long> onNew = c.node(next).barrier();
         CompletableFuture<List<String>> atCompletion = onNew.thenApply(x -> c.machine(next).entries());
         assertThat(c.get(onNew, "barrier on the new leader")).isGreaterThan(lastCommitted);

@@ -191,6 +191,8 @@ public abstract class ConsensusFaultConformance extends ConsensusSuite {
                 .as("some entries reached the returning node only through the snapshot")
                 .anyMatch(i -> !back.appliedHere().contains(i));
         assertThat(c.node(away).status().snapshotIndex()).isGreaterThan(awayHas);
+        assertThat(c.running().stream().mapToInt(i -> c.listener(i).snapshotsSent()).sum())
+                .as("snapshotSent reported by the leader").isPositive();
 
         c.commit("after-install");
         c.awaitSameState(66);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -29,7 +30,8 @@ import java.util.function.Predicate;
  * incarnation (so a test can tell entries it applied from entries it got through a snapshot),
  * rejections, and snapshot/restore counts. It reports every outcome to the cluster's
  * {@link ClusterLedger}, and contract breaches there too (an index applied twice, out of order or
- * at or below a restored snapshot; apply, snapshot or restore overlapping). Reads are thread-safe.
+ * at or below a restored snapshot; apply, snapshot or restore overlapping, or called from more
+ * than one thread in one instance's life). Reads are thread-safe.
  */
 public final class RecordingStateMachine implements StateMachine {
     public static final String REJECT_PREFIX = "reject";
@@ -44,6 +46,8 @@ public final class RecordingStateMachine implements StateMachine {
     private final ClusterLedger ledger;
     private final Predicate<String> rejects;
     private final AtomicInteger inside = new AtomicInteger();
+    private final AtomicReference<Thread> applier = new AtomicReference<>();
+    private volatile boolean otherThreadReported;
     private final List<Applied> state = new ArrayList<>();
     private final List<Long> appliedHere = new ArrayList<>();
     private final List<Applied> rejections = new ArrayList<>();
@@ -144,6 +148,13 @@ public final class RecordingStateMachine implements StateMachine {
     private void enter(String call) {
         if (inside.incrementAndGet() != 1) {
             ledger.violation(node + ": " + call + " was called while another apply/snapshot/restore was running");
+        }
+        Thread t = Thread.currentThread();
+        Thread first = applier.compareAndExchange(null, t);
+        if (first != null && first != t && !otherThreadReported) {
+            otherThreadReported = true;
+            ledger.violation(node + ": " + call + " was called on thread '" + t.getName() + "' but earlier calls on '"
+                    + first.getName() + "' (apply, snapshot and restore come from one applier thread)");
         }
     }
 

@@ -137,6 +137,24 @@ class RecordingStateMachineTest {
         release.countDown();
         applier.join(10_000);
         snapshotter.join(10_000);
-        assertThat(ledger.violations()).singleElement().asString().contains("snapshot", "while another");
+        assertThat(ledger.violations()).anySatisfy(v -> assertThat(v).contains("snapshot", "while another"));
+    }
+
+    @Test
+    void callsFromASecondThreadAreAViolation() throws Exception {
+        ClusterLedger ledger = new ClusterLedger();
+        RecordingStateMachine sm = new RecordingStateMachine(A, ledger);
+        sm.apply(1, b("x"));
+        sm.apply(2, b("y"));
+        assertThat(ledger.violations()).isEmpty();
+        Thread other = Thread.ofPlatform().name("not-the-applier").start(() -> {
+            try {
+                sm.snapshot(new ByteArrayOutputStream());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        other.join(10_000);
+        assertThat(ledger.violations()).singleElement().asString().contains("not-the-applier");
     }
 }
