@@ -3,9 +3,6 @@ package dev.haseq.it.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -97,28 +94,9 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Distinct free ports on 127.0.0.1 (held together while choosing, so they differ). */
+    /** Distinct free ports on 127.0.0.1. */
     static List<Integer> freePorts(int count) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket();
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                held.add(s);
-            }
-            return held.stream().map(ServerSocket::getLocalPort).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // freed anyway
-                }
-            }
-        }
+        return FreePorts.pick(count);
     }
 
     NodeProcess node(String id) {

@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Bounded polling: every wait in the cluster tests ends, and says what it waited for when it fails. */
-final class Waits {
-    static final Duration POLL = Duration.ofMillis(50);
+/** Bounded polling: every wait in the cluster and consensus tests ends, and says what it waited for when it fails. */
+public final class Waits {
+    public static final Duration POLL = Duration.ofMillis(50);
 
     private Waits() {
     }
 
     /** Polls {@code condition} until it holds; fails after {@code bound} with {@code what} and {@code state}. */
-    static void until(Duration bound, String what, BooleanSupplier condition, Supplier<String> state) {
+    public static void until(Duration bound, String what, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             if (condition.getAsBoolean()) {
@@ -26,11 +26,11 @@ final class Waits {
         }
     }
 
-    static void until(Duration bound, String what, BooleanSupplier condition) {
+    public static void until(Duration bound, String what, BooleanSupplier condition) {
         until(bound, what, condition, () -> "");
     }
 
-    static void sleep(Duration d) {
+    public static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

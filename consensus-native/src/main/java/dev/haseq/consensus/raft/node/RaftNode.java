@@ -343,9 +343,13 @@ public final class RaftNode implements ConsensusNode {
 
     /**
      * Stops without handing over leadership, as a crash would (but the process lives on): the
-     * transport drops every connection, the threads stop, stores are closed. For tests of failover.
+     * transport drops every connection first, so no further message leaves this node, then the
+     * threads stop and the stores are closed (what was synced stays). Idempotent; a halted node
+     * cannot be started again (create a new one on the same {@code raft_dir}). Public for failover
+     * tests outside this module (the consensus conformance suite's crash hook); the node itself
+     * uses it to fail-stop.
      */
-    void halt() {
+    public void halt() {
         synchronized (lifecycle) {
             if (closed) {
                 return;

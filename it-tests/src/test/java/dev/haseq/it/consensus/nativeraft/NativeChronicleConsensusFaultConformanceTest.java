@@ -1,0 +1,22 @@
+package dev.haseq.it.consensus.nativeraft;
+
+import dev.haseq.api.consensus.ConsensusNode;
+import dev.haseq.it.consensus.ConsensusFaultConformance;
+
+/** The consensus suite (the failure cases) against the {@code native} provider on the {@code chronicle} log store. */
+class NativeChronicleConsensusFaultConformanceTest extends ConsensusFaultConformance {
+    @Override
+    protected String providerName() {
+        return "native";
+    }
+
+    @Override
+    protected String logStoreName() {
+        return "chronicle";
+    }
+
+    @Override
+    protected void crash(ConsensusNode node) {
+        NativeCrash.crash(node);
+    }
+}
