@@ -134,6 +134,12 @@ final class Progress {
         return true;
     }
 
+    /** A send to this follower was not acknowledged in time: counts it, for health and backoff. */
+    CoreEvent.SendFailed failed() {
+        consecutiveFailures++;
+        return new CoreEvent.SendFailed(id, consecutiveFailures);
+    }
+
     /** May the leader send this follower another append now? */
     boolean isPaused() {
         return switch (state) {

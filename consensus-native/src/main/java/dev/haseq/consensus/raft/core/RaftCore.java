@@ -38,21 +38,25 @@ import java.util.random.RandomGenerator;
  * {@link IllegalArgumentException}/{@link IllegalStateException}; a broken safety invariant
  * (e.g. a committed entry about to be overwritten) is an {@link IllegalStateException} naming it.
  *
+ * <p>This class holds the term, vote and role and dispatches inputs; the algorithm's parts live in
+ * package-private helpers: {@link Election} (timer, stickiness, pre-vote, votes),
+ * {@link Replicator} and {@link AppendReceiver} (the leader's and the follower's half of
+ * replication), {@link SnapshotSender} and {@link SnapshotReceiver} (chunked snapshots),
+ * {@link LeadershipTransfer}, {@link RaftLog} and {@link Outbox} (what the next Ready carries).
+ *
  * <p>Not thread-safe: one thread (the driver's Raft loop) calls everything.
  */
 public final class RaftCore {
-    private static final byte VOTE_UNKNOWN = 0;
-    private static final byte VOTE_GRANTED = 1;
-    private static final byte VOTE_REJECTED = 2;
-
     private final CoreConfig cfg;
     private final NodeId self;
-    private final RandomGenerator random;
     private final RaftLog log;
     private final Progress[] peers;
-    private final byte[] votes;
+    private final Election election;
+    private final LeadershipTransfer transfer;
     private final Replicator replicator;
-    private final SnapshotReceiver receiver;
+    private final AppendReceiver appendReceiver;
+    private final SnapshotSender snapshotSender;
+    private final SnapshotReceiver snapshotReceiver;
 
     private final Outbox out;
 
@@ -64,15 +68,6 @@ public final class RaftCore {
     private NodeId leader;
 
     private long now;
-    private int electionElapsed;
-    private int randomizedTimeout;
-    /** Tick of the last message from a live leader (stickiness); see {@link #inLease()}. */
-    private long leaderContactTick;
-    private boolean catchingUp;
-
-    /** A transfer that made us step down: report its outcome when a leader appears, or at the deadline. */
-    private NodeId transferAwaiting;
-    private long transferAwaitDeadline;
 
     /**
      * @param config    identity, peers and timings
@@ -86,16 +81,18 @@ public final class RaftCore {
                     RandomGenerator random) {
         this.cfg = Objects.requireNonNull(config, "config");
         this.self = config.self();
-        this.random = Objects.requireNonNull(random, "random");
         SnapshotMeta snap = snapshot.orElse(SnapshotMeta.of(0, 0));
         this.log = new RaftLog(Objects.requireNonNull(log, "log"), snap.index(), snap.term());
         this.peers = new Progress[config.peers().size()];
         for (int i = 0; i < peers.length; i++) {
             peers[i] = new Progress(config.peers().get(i), i, config.maxInflightMessages());
         }
-        this.votes = new byte[peers.length];
-        this.replicator = new Replicator(this, cfg, this.log, peers);
-        this.receiver = new SnapshotReceiver(this, this.log);
+        this.election = new Election(this, cfg, this.log, peers, Objects.requireNonNull(random, "random"));
+        this.transfer = new LeadershipTransfer(this, cfg, this.log, peers);
+        this.snapshotSender = new SnapshotSender(this, cfg, this.log);
+        this.replicator = new Replicator(this, cfg, this.log, peers, snapshotSender, transfer);
+        this.appendReceiver = new AppendReceiver(this, this.log);
+        this.snapshotReceiver = new SnapshotReceiver(this, this.log);
         this.term = hardState.term();
         this.vote = hardState.votedFor().orElse(null);
         this.out = new Outbox(term, vote, role);
@@ -103,10 +100,7 @@ public final class RaftCore {
             out.pendingCompact = snap.index();
         }
         out.lastCompact = Math.max(0, this.log.firstIndex() - 1);
-        // A restarted node behaves as if it had just heard from a leader: it refuses votes for one
-        // heartbeat timeout, so a lease the leader granted before the restart stays safe.
-        leaderContactTick = 0;
-        resetElectionTimer(cfg.heartbeatTimeoutTicks());
+        election.resetTimer(cfg.heartbeatTimeoutTicks());
     }
 
     // ======================================================================== inputs
@@ -114,24 +108,14 @@ public final class RaftCore {
     /** One tick of time. */
     public void tick() {
         now++;
-        if (transferAwaiting != null && now >= transferAwaitDeadline) {
-            emit(new CoreEvent.TransferFinished(transferAwaiting, false, Optional.ofNullable(leader),
-                    "no leader emerged within the election timeout after handing over to " + transferAwaiting));
-            transferAwaiting = null;
-        }
+        transfer.tick(now);
         if (role == Role.LEADER) {
             if (!replicator.tick(now)) {
                 becomeFollower(term, null); // check-quorum: no quorum heard within the lease timeout
             }
             return;
         }
-        if (++electionElapsed >= randomizedTimeout) {
-            if (catchingUp) {
-                becomeFollowerTimerOnly();
-            } else {
-                startPreVote();
-            }
-        }
+        election.tick();
     }
 
     /** A message addressed to this node. Messages for another node or from a non-member are ignored. */
@@ -147,7 +131,7 @@ public final class RaftCore {
         if (m.term() > term) {
             boolean keepTerm = m instanceof PreVoteRequest || (m instanceof PreVoteResponse r && r.granted());
             if (!keepTerm) {
-                if (m instanceof VoteRequest r && !r.leadershipTransfer() && inLease()) {
+                if (m instanceof VoteRequest r && !r.leadershipTransfer() && election.inLease()) {
                     return; // stickiness: a live leader exists, do not let a disruptive candidate raise our term
                 }
                 boolean fromLeader = m instanceof AppendRequest || m instanceof Heartbeat
@@ -164,22 +148,21 @@ public final class RaftCore {
             return;
         }
         switch (m) {
-            case PreVoteRequest r -> onPreVoteRequest(r);
-            case VoteRequest r -> onVoteRequest(r);
-            case PreVoteResponse r -> onPreVoteResponse(pr, r);
-            case VoteResponse r -> onVoteResponse(pr, r);
+            case PreVoteRequest r -> election.onPreVoteRequest(r);
+            case VoteRequest r -> election.onVoteRequest(r);
+            case PreVoteResponse r -> election.onPreVoteResponse(pr, r);
+            case VoteResponse r -> election.onVoteResponse(pr, r);
             case AppendRequest r -> {
                 followLeader(r.from());
-                onAppend(r);
+                appendReceiver.onAppend(r);
             }
             case Heartbeat r -> {
                 followLeader(r.from());
-                log.commitTo(r.leaderCommit());
-                send(new HeartbeatResponse(self, r.from(), term, r.leaderTick()));
+                appendReceiver.onHeartbeat(r);
             }
             case InstallSnapshotRequest r -> {
                 followLeader(r.from());
-                receiver.onChunk(r);
+                snapshotReceiver.onChunk(r);
             }
             case AppendResponse r -> {
                 if (role == Role.LEADER) {
@@ -199,11 +182,7 @@ public final class RaftCore {
                     replicator.onSnapshotResponse(pr, r);
                 }
             }
-            case TimeoutNow r -> {
-                if (role == Role.FOLLOWER && !catchingUp) {
-                    startElection(true);
-                }
-            }
+            case TimeoutNow r -> election.onTimeoutNow();
         }
     }
 
@@ -220,7 +199,7 @@ public final class RaftCore {
         if (role != Role.LEADER) {
             throw new NotLeader(self, NotLeader.Reason.NOT_LEADER, Optional.ofNullable(leader));
         }
-        if (replicator.isTransferring()) {
+        if (transfer.isTransferring()) {
             throw new NotLeader(self, NotLeader.Reason.TRANSFERRING_LEADERSHIP, Optional.empty());
         }
         long index = log.lastIndex() + 1;
@@ -252,7 +231,11 @@ public final class RaftCore {
                         + ": not a peer of " + self + " (peers: " + cfg.peers() + ")");
             }
         }
-        return replicator.transferTo(pr, now);
+        Progress chosen = transfer.choose(pr, now);
+        if (transfer.start(chosen, now)) {
+            replicator.sendAppends(chosen, false); // bring it up to date first
+        }
+        return chosen.id;
     }
 
     /**
@@ -292,14 +275,14 @@ public final class RaftCore {
 
     /** The state machine is (not) catching up on history; while it is, this node never campaigns. */
     public void setCatchingUp(boolean value) {
-        this.catchingUp = value;
+        election.setCatchingUp(value);
     }
 
     /** Snapshot bytes read for a follower, answering a {@link Ready.SnapshotRead}. */
     public void snapshotChunkRead(SnapshotChunk chunk) {
         Progress pr = peer(chunk.peer());
         if (role == Role.LEADER && pr != null) {
-            replicator.onChunkRead(pr, chunk);
+            snapshotSender.onChunkRead(pr, chunk);
         }
     }
 
@@ -307,7 +290,7 @@ public final class RaftCore {
     public void snapshotReadFailed(NodeId peer, String reason) {
         Progress pr = peer(peer);
         if (role == Role.LEADER && pr != null) {
-            replicator.onChunkReadFailed(pr);
+            snapshotSender.onChunkReadFailed(pr);
         }
     }
 
@@ -317,7 +300,7 @@ public final class RaftCore {
      * then resends it from the start).
      */
     public void snapshotReceived(long index, long snapshotTerm, boolean ok) {
-        receiver.onReceived(index, snapshotTerm, ok);
+        snapshotReceiver.onReceived(index, snapshotTerm, ok);
     }
 
     /** The transport lost its connection to {@code peer}: stop streaming to it and probe. */
@@ -419,11 +402,11 @@ public final class RaftCore {
     }
 
     public boolean isTransferring() {
-        return role == Role.LEADER && replicator.isTransferring();
+        return role == Role.LEADER && transfer.isTransferring();
     }
 
     public boolean isCatchingUp() {
-        return catchingUp;
+        return election.isCatchingUp();
     }
 
     /** One entry per peer, in {@link CoreConfig#peers()} order. */
@@ -446,12 +429,9 @@ public final class RaftCore {
 
     // ======================================================================== roles
 
-    private void becomeFollower(long newTerm, NodeId newLeader) {
+    void becomeFollower(long newTerm, NodeId newLeader) {
         if (role == Role.LEADER) {
-            replicator.takeTransferTarget().ifPresent(t -> {
-                transferAwaiting = t;
-                transferAwaitDeadline = replicator.transferDeadline();
-            });
+            transfer.steppedDown();
         }
         if (newTerm > term) {
             term = newTerm;
@@ -462,15 +442,7 @@ public final class RaftCore {
         if (newLeader != null) {
             followLeader(newLeader);
         }
-        resetElectionTimer(cfg.heartbeatTimeoutTicks());
-    }
-
-    private void becomeFollowerTimerOnly() {
-        if (role != Role.FOLLOWER) {
-            becomeFollower(term, null);
-        } else {
-            resetElectionTimer(cfg.heartbeatTimeoutTicks());
-        }
+        election.resetTimer(cfg.heartbeatTimeoutTicks());
     }
 
     /** A message from the leader of our term arrived. */
@@ -480,177 +452,56 @@ public final class RaftCore {
         }
         if (role != Role.FOLLOWER) {
             role = Role.FOLLOWER;
-            resetElectionTimer(cfg.heartbeatTimeoutTicks());
+            election.resetTimer(cfg.heartbeatTimeoutTicks());
         }
         if (!from.equals(leader)) {
             leader = from;
-            if (transferAwaiting != null) {
-                emit(new CoreEvent.TransferFinished(transferAwaiting, true, Optional.of(from), "leader is now " + from));
-                transferAwaiting = null;
-            }
+            transfer.leaderKnown(from);
         }
-        electionElapsed = 0;
-        leaderContactTick = now;
+        election.heardFromLeader();
     }
 
-    /** Stickiness (thesis §9.6): we heard from a live leader within the heartbeat timeout, or we lead. */
-    private boolean inLease() {
-        return role == Role.LEADER || (role == Role.FOLLOWER && now - leaderContactTick < cfg.heartbeatTimeoutTicks());
-    }
-
-    private void resetElectionTimer(int base) {
-        electionElapsed = 0;
-        randomizedTimeout = base + random.nextInt(base);
-    }
-
-    private void startPreVote() {
-        if (cfg.quorum() == 1) {
-            startElection(false);
-            return;
-        }
+    /** Pre-vote (thesis §9.6): campaign for the next term without raising ours. */
+    void becomePreCandidate() {
         role = Role.PRE_CANDIDATE;
         leader = null;
-        resetElectionTimer(cfg.electionTimeoutTicks());
-        java.util.Arrays.fill(votes, VOTE_UNKNOWN);
-        emit(new CoreEvent.ElectionStarted(term + 1, true));
-        long lastIdx = log.lastIndex();
-        long lastTerm = log.lastTerm();
-        for (Progress pr : peers) {
-            send(new PreVoteRequest(self, pr.id, term + 1, lastIdx, lastTerm));
-        }
     }
 
-    private void startElection(boolean transfer) {
+    /** A real election (§5.2): a new term, and our own vote in it. */
+    void becomeCandidate() {
         role = Role.CANDIDATE;
         term++;
         vote = self;
         leader = null;
-        resetElectionTimer(cfg.electionTimeoutTicks());
-        java.util.Arrays.fill(votes, VOTE_UNKNOWN);
-        emit(new CoreEvent.ElectionStarted(term, false));
-        if (cfg.quorum() == 1) {
-            becomeLeader();
-            return;
-        }
-        long lastIdx = log.lastIndex();
-        long lastTerm = log.lastTerm();
-        for (Progress pr : peers) {
-            // After persisting: our own vote must be durable before anyone can count on it.
-            sendAfterPersist(new VoteRequest(self, pr.id, term, lastIdx, lastTerm, transfer));
-        }
     }
 
-    private void becomeLeader() {
+    void becomeLeader() {
         role = Role.LEADER;
         leader = self;
-        if (transferAwaiting != null) {
-            emit(new CoreEvent.TransferFinished(transferAwaiting, false, Optional.of(self),
-                    self + " was elected again instead of " + transferAwaiting));
-            transferAwaiting = null;
-        }
-        receiver.reset();
+        transfer.becomeLeader();
+        snapshotReceiver.reset();
         replicator.becomeLeader(now);
         // §5.4.2 / §8: a no-op of our term, so entries of earlier terms commit with it.
         log.append(new LogEntry(log.lastIndex() + 1, term, new byte[0]));
         replicator.appended();
     }
 
-    // ======================================================================== elections
-
-    private void onPreVoteRequest(PreVoteRequest r) {
-        boolean grant = r.term() > term && !inLease() && log.isUpToDate(r.lastLogIndex(), r.lastLogTerm());
-        send(new PreVoteResponse(self, r.from(), grant ? r.term() : term, grant));
-    }
-
-    private void onVoteRequest(VoteRequest r) {
-        boolean canVote = r.from().equals(vote) || (vote == null && leader == null);
-        boolean grant = canVote && log.isUpToDate(r.lastLogIndex(), r.lastLogTerm());
-        if (grant) {
-            vote = r.from();
-            electionElapsed = 0;
-        }
-        sendAfterPersist(new VoteResponse(self, r.from(), term, grant));
-    }
-
-    private void onPreVoteResponse(Progress pr, PreVoteResponse r) {
-        if (role != Role.PRE_CANDIDATE) {
-            return;
-        }
-        if (r.granted() && r.term() == term + 1) {
-            votes[pr.slot] = VOTE_GRANTED;
-        } else if (!r.granted() && r.term() == term) {
-            votes[pr.slot] = VOTE_REJECTED;
-        } else {
-            return;
-        }
-        switch (tally()) {
-            case VOTE_GRANTED -> {
-                if (catchingUp) {
-                    becomeFollower(term, null); // started before the state machine fell behind
-                } else {
-                    startElection(false);
-                }
-            }
-            case VOTE_REJECTED -> becomeFollower(term, null);
-            default -> {
-            }
-        }
-    }
-
-    private void onVoteResponse(Progress pr, VoteResponse r) {
-        if (role != Role.CANDIDATE) {
-            return;
-        }
-        votes[pr.slot] = r.granted() ? VOTE_GRANTED : VOTE_REJECTED;
-        switch (tally()) {
-            case VOTE_GRANTED -> becomeLeader();
-            case VOTE_REJECTED -> becomeFollower(term, null);
-            default -> {
-            }
-        }
-    }
-
-    /** Won (a quorum granted, counting our own vote), lost (a quorum refused), or undecided. */
-    private byte tally() {
-        int granted = 1;
-        int rejected = 0;
-        for (byte v : votes) {
-            if (v == VOTE_GRANTED) {
-                granted++;
-            } else if (v == VOTE_REJECTED) {
-                rejected++;
-            }
-        }
-        if (granted >= cfg.quorum()) {
-            return VOTE_GRANTED;
-        }
-        return rejected >= cfg.quorum() ? VOTE_REJECTED : VOTE_UNKNOWN;
-    }
-
-    // ======================================================================== follower replication
-
-    private void onAppend(AppendRequest r) {
-        if (r.prevLogIndex() < log.committed) {
-            sendAfterPersist(new AppendResponse(self, r.from(), term, true, log.committed, 0, 0));
-            return;
-        }
-        if (log.matchTerm(r.prevLogIndex(), r.prevLogTerm())) {
-            log.appendFromLeader(r.entries());
-            long lastNew = r.lastIndex();
-            log.commitTo(Math.min(r.leaderCommit(), lastNew));
-            sendAfterPersist(new AppendResponse(self, r.from(), term, true, lastNew, 0, 0));
-            return;
-        }
-        long hintIndex = log.lastIndexWithTermAtMost(Math.min(r.prevLogIndex(), log.lastIndex()), r.prevLogTerm(),
-                log.committed);
-        long hintTerm = Math.max(0, log.term(hintIndex));
-        sendAfterPersist(new AppendResponse(self, r.from(), term, false, r.prevLogIndex(), hintIndex, hintTerm));
-    }
-
     // ======================================================================== plumbing for helpers
 
     long now() {
         return now;
+    }
+
+    NodeId votedFor() {
+        return vote;
+    }
+
+    void voteFor(NodeId candidate) {
+        vote = candidate;
+    }
+
+    NodeId leaderOrNull() {
+        return leader;
     }
 
     void send(Message m) {

@@ -1,23 +1,20 @@
 package dev.haseq.consensus.raft.core;
 
-import dev.haseq.api.NodeId;
 import dev.haseq.api.storage.LogEntry;
 import dev.haseq.consensus.raft.core.Message.AppendRequest;
 import dev.haseq.consensus.raft.core.Message.AppendResponse;
 import dev.haseq.consensus.raft.core.Message.Heartbeat;
 import dev.haseq.consensus.raft.core.Message.HeartbeatResponse;
-import dev.haseq.consensus.raft.core.Message.InstallSnapshotRequest;
 import dev.haseq.consensus.raft.core.Message.InstallSnapshotResponse;
-import dev.haseq.consensus.raft.core.Message.TimeoutNow;
 import dev.haseq.consensus.raft.core.PeerProgress.ReplicationState;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The leader's half of the core: replication with batching and pipelining (progress states as in
- * etcd's tracker), heartbeats, commit by quorum with the current-term rule (§5.4.2), send
- * timeouts with backoff, check-quorum, the lease, snapshot transfer, and leadership transfer.
+ * The leader's half of log replication: batching and pipelining (progress states as in etcd's
+ * tracker), heartbeats, commit by quorum with the current-term rule (§5.4.2), send timeouts with
+ * backoff, check-quorum and the lease. A follower that needs compacted entries is handed to the
+ * {@link SnapshotSender}; acknowledgements are passed on to the {@link LeadershipTransfer}.
  * Owned by {@link RaftCore}; everything here runs only while this node is leader.
  */
 final class Replicator {
@@ -25,6 +22,8 @@ final class Replicator {
     private final CoreConfig cfg;
     private final RaftLog log;
     private final Progress[] peers;
+    private final SnapshotSender snapshots;
+    private final LeadershipTransfer transfer;
     private final long[] matchScratch;
 
     private int heartbeatElapsed;
@@ -35,16 +34,14 @@ final class Replicator {
     /** The commit index advanced: the next append round also goes to followers with nothing new to send. */
     private boolean commitPending;
 
-    private Progress transferTarget;
-    private long transferDeadline;
-    /** A TimeoutNow went out this term: a delayed copy may still start an election, so no more lease. */
-    private boolean timeoutNowSent;
-
-    Replicator(RaftCore core, CoreConfig cfg, RaftLog log, Progress[] peers) {
+    Replicator(RaftCore core, CoreConfig cfg, RaftLog log, Progress[] peers, SnapshotSender snapshots,
+               LeadershipTransfer transfer) {
         this.core = core;
         this.cfg = cfg;
         this.log = log;
         this.peers = peers;
+        this.snapshots = snapshots;
+        this.transfer = transfer;
         this.matchScratch = new long[peers.length + 1];
     }
 
@@ -54,8 +51,6 @@ final class Replicator {
         for (Progress pr : peers) {
             pr.resetForLeadership(log.lastIndex(), now);
         }
-        transferTarget = null;
-        timeoutNowSent = false;
         appendPending = true;
         commitPending = false;
     }
@@ -97,7 +92,8 @@ final class Replicator {
         }
     }
 
-    private void sendAppends(Progress pr, boolean sendIfEmpty) {
+    /** Sends {@code pr} what it lacks, as far as flow control allows. */
+    void sendAppends(Progress pr, boolean sendIfEmpty) {
         if (!sendAppend(pr, sendIfEmpty)) {
             return;
         }
@@ -118,7 +114,7 @@ final class Replicator {
         }
         long prevTerm = log.term(prev);
         if (prevTerm < 0 || pr.next < log.firstIndex()) {
-            startSnapshot(pr);
+            snapshots.start(pr);
             return false;
         }
         List<LogEntry> entries = pr.next <= last ? log.entries(pr.next, last, cfg.maxEntriesBytesPerMessage())
@@ -165,7 +161,7 @@ final class Replicator {
                 commitPending = true;
             }
             sendAppends(pr, false);
-            maybeSendTimeoutNow(pr);
+            transfer.maybeSendTimeoutNow(pr);
         }
     }
 
@@ -174,9 +170,7 @@ final class Replicator {
         if (pr.match < log.lastIndex()) {
             sendAppends(pr, false);
         }
-        if (transferTarget == pr) {
-            maybeSendTimeoutNow(pr);
-        }
+        transfer.maybeSendTimeoutNow(pr);
     }
 
     // ---- commit ----
@@ -216,13 +210,7 @@ final class Replicator {
         if (active < cfg.quorum()) {
             return false;
         }
-        if (transferTarget != null && now >= transferDeadline) {
-            Progress t = transferTarget;
-            transferTarget = null;
-            core.emit(new CoreEvent.TransferFinished(t.id, false, Optional.of(core.id()), t.id
-                    + " did not take over within the election timeout (" + cfg.electionTimeoutTicks()
-                    + " ticks); " + core.id() + " stays leader"));
-        }
+        transfer.leaderTick(now);
         return true;
     }
 
@@ -231,30 +219,19 @@ final class Replicator {
         switch (pr.state) {
             case REPLICATE -> {
                 if (pr.hasInflight() && now - pr.oldestInflightTick() >= cfg.sendTimeoutTicks()) {
-                    failed(pr);
+                    core.emit(pr.failed());
                     pr.becomeProbe();
                     sendAppends(pr, false);
                 }
             }
             case PROBE -> {
                 if (pr.probeSent && now - pr.probeSentTick >= limit) {
-                    failed(pr);
+                    core.emit(pr.failed());
                     pr.probeSent = false;
                     sendAppends(pr, false);
                 }
             }
-            case SNAPSHOT -> {
-                if (now - pr.snapWaitSince >= limit) {
-                    failed(pr);
-                    pr.snapReadPending = false;
-                    pr.snapChunkInFlight = false;
-                    if (pr.snapTotal >= 0 && pr.snapAcked >= pr.snapTotal) {
-                        pokeSnapshot(pr);
-                    } else {
-                        requestChunk(pr);
-                    }
-                }
-            }
+            case SNAPSHOT -> snapshots.checkTimeout(pr, now, limit);
         }
     }
 
@@ -262,11 +239,6 @@ final class Replicator {
     private long backoff(int failures) {
         long cap = Math.max(cfg.sendTimeoutTicks(), cfg.heartbeatTimeoutTicks());
         return Math.min(cap, (long) cfg.sendTimeoutTicks() << Math.min(failures, 16));
-    }
-
-    private void failed(Progress pr) {
-        pr.consecutiveFailures++;
-        core.emit(new CoreEvent.SendFailed(pr.id, pr.consecutiveFailures));
     }
 
     void unreachable(Progress pr) {
@@ -277,7 +249,7 @@ final class Replicator {
 
     /** Raft thesis §6.4.1: a quorum acknowledged heartbeats sent within the lease timeout. */
     boolean hasValidLease(long now) {
-        if (transferTarget != null || timeoutNowSent || log.term(log.committed) != core.term()) {
+        if (transfer.blocksLease() || log.term(log.committed) != core.term()) {
             return false;
         }
         int fresh = 1;
@@ -291,63 +263,7 @@ final class Replicator {
 
     // ---- snapshots ----
 
-    private void startSnapshot(Progress pr) {
-        if (log.snapshotIndex() == 0) {
-            throw new IllegalStateException(pr.id + " needs entries from index " + pr.next
-                    + " which are no longer in the log, and there is no snapshot");
-        }
-        pr.becomeSnapshot(log.snapshotIndex(), log.snapshotTerm(), core.now());
-        core.emit(new CoreEvent.SnapshotSendStarted(pr.id, pr.snapIndex, pr.snapTerm));
-        requestChunk(pr);
-    }
-
-    private void requestChunk(Progress pr) {
-        pr.snapReadPending = true;
-        pr.snapWaitSince = core.now();
-        core.requestSnapshotRead(new Ready.SnapshotRead(pr.id, pr.snapIndex, pr.snapTerm, pr.snapAcked,
-                cfg.snapshotChunkBytes()));
-    }
-
-    /** Asks a follower that has every chunk where it stands (its answer to the last chunk got lost). */
-    private void pokeSnapshot(Progress pr) {
-        pr.snapChunkInFlight = true;
-        pr.snapWaitSince = core.now();
-        core.send(new InstallSnapshotRequest(core.id(), pr.id, core.term(), pr.snapIndex, pr.snapTerm, pr.snapTotal,
-                pr.snapChecksum, pr.snapTotal, new byte[0], true));
-    }
-
-    void onChunkRead(Progress pr, SnapshotChunk chunk) {
-        if (pr.state != ReplicationState.SNAPSHOT || !pr.snapReadPending || chunk.snapshotIndex() < pr.snapIndex) {
-            return;
-        }
-        if (chunk.snapshotIndex() != pr.snapIndex || chunk.snapshotTerm() != pr.snapTerm) {
-            if (chunk.offset() != 0) {
-                return;
-            }
-            pr.snapIndex = chunk.snapshotIndex(); // a newer snapshot was taken meanwhile: send that one
-            pr.snapTerm = chunk.snapshotTerm();
-            pr.snapAcked = 0;
-        }
-        if (chunk.offset() != pr.snapAcked || (chunk.data().length == 0 && !chunk.last())) {
-            return;
-        }
-        pr.snapTotal = chunk.totalSize();
-        pr.snapChecksum = chunk.checksum();
-        pr.snapReadPending = false;
-        pr.snapChunkInFlight = true;
-        pr.snapWaitSince = core.now();
-        core.send(new InstallSnapshotRequest(core.id(), pr.id, core.term(), pr.snapIndex, pr.snapTerm,
-                chunk.totalSize(), chunk.checksum(), chunk.offset(), chunk.data(), chunk.last()));
-    }
-
-    void onChunkReadFailed(Progress pr) {
-        if (pr.state == ReplicationState.SNAPSHOT && pr.snapReadPending) {
-            pr.snapReadPending = false;
-            failed(pr);
-            pr.snapWaitSince = core.now(); // retried by the send timeout, with backoff
-        }
-    }
-
+    /** A follower answered a snapshot chunk; once it holds the snapshot, replication resumes after it. */
     void onSnapshotResponse(Progress pr, InstallSnapshotResponse m) {
         if (m.done()) {
             pr.consecutiveFailures = 0;
@@ -364,80 +280,9 @@ final class Replicator {
                 commitPending = true;
             }
             sendAppends(pr, false);
-            maybeSendTimeoutNow(pr);
+            transfer.maybeSendTimeoutNow(pr);
             return;
         }
-        if (pr.state != ReplicationState.SNAPSHOT || !pr.snapChunkInFlight || m.snapshotIndex() != pr.snapIndex
-                || m.snapshotTerm() != pr.snapTerm) {
-            return;
-        }
-        pr.snapChunkInFlight = false;
-        if (m.nextOffset() > pr.snapAcked) {
-            pr.consecutiveFailures = 0;
-        }
-        pr.snapAcked = m.nextOffset();
-        if (pr.snapTotal >= 0 && pr.snapAcked >= pr.snapTotal) {
-            pr.snapChunkInFlight = true; // every byte is there: wait for the follower to install it
-            pr.snapWaitSince = core.now();
-        } else {
-            requestChunk(pr);
-        }
-    }
-
-    // ---- leadership transfer (thesis §3.10) ----
-
-    boolean isTransferring() {
-        return transferTarget != null;
-    }
-
-    NodeId transferTo(Optional<Progress> requested, long now) {
-        Progress target = requested.orElseGet(() -> mostUpToDateHealthy(now));
-        if (transferTarget == target) {
-            return target.id;
-        }
-        if (transferTarget != null) {
-            core.emit(new CoreEvent.TransferFinished(transferTarget.id, false, Optional.of(core.id()),
-                    "superseded by a transfer to " + target.id));
-        }
-        transferTarget = target;
-        transferDeadline = now + cfg.electionTimeoutTicks();
-        if (!maybeSendTimeoutNow(target)) {
-            sendAppends(target, false);
-        }
-        return target.id;
-    }
-
-    private Progress mostUpToDateHealthy(long now) {
-        Progress best = null;
-        for (Progress pr : peers) {
-            if (pr.view(now, true, cfg.leaseTimeoutTicks()).healthy() && (best == null || pr.match > best.match)) {
-                best = pr;
-            }
-        }
-        if (best == null) {
-            throw new IllegalStateException("no healthy follower to hand leadership to (none acknowledged within the "
-                    + "lease timeout); name a target or retry once followers are back");
-        }
-        return best;
-    }
-
-    private boolean maybeSendTimeoutNow(Progress pr) {
-        if (transferTarget == pr && pr.match == log.lastIndex()) {
-            core.send(new TimeoutNow(core.id(), pr.id, core.term()));
-            timeoutNowSent = true;
-            return true;
-        }
-        return false;
-    }
-
-    /** On stepping down: the transfer in progress, if any (its outcome is now up to the election). */
-    Optional<NodeId> takeTransferTarget() {
-        Progress t = transferTarget;
-        transferTarget = null;
-        return t == null ? Optional.empty() : Optional.of(t.id);
-    }
-
-    long transferDeadline() {
-        return transferDeadline;
+        snapshots.onChunkAcked(pr, m);
     }
 }
