@@ -87,6 +87,14 @@ final class SnapshotSender {
                 || m.snapshotTerm() != pr.snapTerm) {
             return;
         }
+        if (m.nextOffset() == pr.snapAcked && m.nextOffset() != 0) {
+            // Nothing new: the answer to an earlier copy of a chunk (a network duplicate, or the
+            // original of a chunk re-sent after a timeout). The chunk at this offset is already on
+            // its way, and the send timeout covers its loss. Sending it again here would add a copy
+            // that is never retired, since each copy's answer would trigger one more send. (0 always
+            // restarts: the follower restarted, or found a one-chunk snapshot corrupt.)
+            return;
+        }
         pr.snapChunkInFlight = false;
         if (m.nextOffset() > pr.snapAcked) {
             pr.consecutiveFailures = 0;

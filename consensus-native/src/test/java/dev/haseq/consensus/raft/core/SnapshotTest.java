@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.haseq.api.NodeId;
 import dev.haseq.consensus.raft.core.Message.InstallSnapshotRequest;
+import dev.haseq.consensus.raft.core.Message.InstallSnapshotResponse;
 import dev.haseq.consensus.raft.core.TestCluster.Node;
 import java.io.ByteArrayOutputStream;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +118,38 @@ class SnapshotTest {
                 .map(m -> ((InstallSnapshotRequest) m).offset()).toList();
         assertThat(offsets).containsExactly(0L, 64L, 128L, 128L, 192L, 256L);
         assertThat(c.node("n1").events(CoreEvent.SendFailed.class)).isNotEmpty();
+        assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    /**
+     * The answer to a chunk arrives twice, the copy once the next chunk is on its way: the copy
+     * says nothing new, so it must not send that chunk again. (It used to: every answer sent a
+     * chunk, so each duplicate or timeout added a copy that was never retired, and on a link of
+     * limited bandwidth the transfer stalled under its own re-sends; see SnapshotStall.)
+     */
+    @Test
+    void aDuplicatedChunkAnswerDoesNotSendTheChunkInFlightAgain() {
+        TestCluster c = laggingFollower();
+        Set<InstallSnapshotResponse> seen = new HashSet<>();
+        InstallSnapshotResponse[] held = {null};
+        int[] duplicated = {0};
+        c.drop = m -> {
+            if (m instanceof InstallSnapshotResponse r && !r.done() && seen.add(r)) {
+                held[0] = r; // its copy follows the next chunk
+            } else if (m instanceof InstallSnapshotRequest r && held[0] != null
+                    && r.offset() == held[0].nextOffset()) {
+                c.network.add(held[0]);
+                held[0] = null;
+                duplicated[0]++;
+            }
+            return false;
+        };
+        pump(c, bytes -> true);
+
+        assertThat(duplicated[0]).as("answers duplicated").isEqualTo(4);
+        assertThat(c.sent).filteredOn(InstallSnapshotRequest.class::isInstance)
+                .map(m -> ((InstallSnapshotRequest) m).offset())
+                .containsExactly(0L, 64L, 128L, 192L, 256L);
         assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
     }
 

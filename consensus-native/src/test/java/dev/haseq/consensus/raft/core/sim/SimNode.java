@@ -27,8 +27,12 @@ final class SimNode {
     final int idx;
     RaftCore core;
     boolean alive = true;
+    /** Down until the scenario restarts it (the final heal leaves it down, liveness ignores it). */
+    boolean heldDown;
     int epoch;
     int incarnation;
+    /** Snapshots received complete and intact, over all incarnations. */
+    int snapshotsReceived;
 
     MemLog durableLog = new MemLog();
     TermAndVote durableHard = TermAndVote.INITIAL;

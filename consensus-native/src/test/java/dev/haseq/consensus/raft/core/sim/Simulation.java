@@ -26,10 +26,10 @@ import java.util.SplittableRandom;
 
 /**
  * A deterministic simulation of a cluster of {@link RaftCore}s: virtual time, one seeded random
- * source, an adversarial network (drop, duplicate, delay, reorder, symmetric and asymmetric
- * partitions), crashes that lose every unsynced write, slow disks, client proposals, leadership
- * transfers, snapshots with compaction, catching-up state machines. Every parameter derives from
- * the seed, so a seed replays exactly.
+ * source, an adversarial network ({@link SimNetwork}: drop, duplicate, delay, reorder, symmetric
+ * and asymmetric partitions, links of limited bandwidth), crashes that lose every unsynced write,
+ * slow disks, client proposals, leadership transfers, snapshots with compaction, catching-up
+ * state machines. Every parameter derives from the seed, so a seed replays exactly.
  *
  * <p>After every event the {@link #check checkers} verify: at most one leader per term; log
  * matching (chain hashes over every appended prefix); committed entries never change (which also
@@ -37,13 +37,17 @@ import java.util.SplittableRandom;
  * no double vote in a term on durable state; no lease held while another leader of a newer term
  * exists; a catching-up node never campaigns. After the fault phase everything heals and the
  * cluster must elect a leader, commit a fresh proposal and converge within a bounded time.
+ *
+ * <p>Two families of schedules: the regular mix ({@link #Simulation(long, boolean)}) and the
+ * snapshot stall ({@link #snapshotStall}, see {@link SnapshotStall}), a targeted scenario with its
+ * own phases.
  */
 public final class Simulation {
     static final long TICK = 1000; // micros of virtual time per tick
-    private static final int HEARTBEAT_TIMEOUT = 10;
-    private static final int ELECTION_TIMEOUT = 30;
-    private static final int LEASE = 5;
-    private static final int SEND_TIMEOUT = 4;
+    static final int HEARTBEAT_TIMEOUT = 10;
+    static final int ELECTION_TIMEOUT = 30;
+    static final int LEASE = 5;
+    static final int SEND_TIMEOUT = 4;
     private static final int SNAP_COUNT = 3;
 
     /** What a run did, for the test's totals. */
@@ -61,7 +65,7 @@ public final class Simulation {
     }
 
     private final long seed;
-    private final SplittableRandom rnd;
+    final SplittableRandom rnd;
     private final boolean trace;
     private final List<String> traceLines = new ArrayList<>();
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
@@ -69,32 +73,35 @@ public final class Simulation {
     private long eventSeq;
     private long events;
 
-    private final SimNode[] nodes;
+    final SimNode[] nodes;
     private final NodeId[] ids;
-    private final boolean[][] blocked;
+    final SimNetwork net;
     private final CoreConfig[] configs;
+    /** The snapshot-stall scenario's phases, or null for the regular mix. */
+    private final SnapshotStall stall;
 
-    // fault parameters, all from the seed
-    private final long faultEnd;
-    private double dropRate;
-    private double dupRate;
-    private final long minDelay;
-    private long maxDelay;
-    private double tailRate;
-    private final long tailMax;
-    private final double chunkCorruptRate;
-    private final double snapshotReadFailRate;
-    private final double crashWeight;
+    // fault parameters, all from the seed (set by the family: the regular mix or the stall)
+    long faultEnd;
+    double chunkCorruptRate;
+    double snapshotReadFailRate;
+    private double crashWeight;
     /** Frequent short crashes, often of the leader: the interleavings of Raft's Figure 8. */
-    private final boolean crashStorm;
-    private final double partitionWeight;
-    private final long chaosMeanInterval;
-    private final long clientMeanInterval;
-    private final int snapshotPadding;
-    private final long snapshotThreshold;
+    private boolean crashStorm;
+    private double partitionWeight;
+    private long chaosMeanInterval;
+    long clientMeanInterval;
+    int snapshotPadding;
+    long snapshotThreshold;
+    // core configuration, from the seed
+    long trailingLogs;
+    long maxEntriesBytes;
+    int maxInflight;
+    int chunkBytes;
+    long maxCommittedBytes;
     private boolean healed;
     private long liveDeadline;
     private long liveBound;
+    private long healedAt;
     private long finalAckedIndex = -1;
     private boolean done;
 
@@ -112,7 +119,7 @@ public final class Simulation {
     }
 
     private enum Kind {
-        TICK, DELIVER, PERSIST, PROPOSE, CHAOS, RESTART, HEAL_LINKS, CATCHUP_END, HEAL_ALL, LIVENESS
+        TICK, DELIVER, PERSIST, PROPOSE, CHAOS, RESTART, HEAL_LINKS, CATCHUP_END, HEAL_ALL, LIVENESS, SCENARIO
     }
 
     private record Event(long time, long seq, Kind kind, int node, int epoch, Object payload)
@@ -124,25 +131,54 @@ public final class Simulation {
         }
     }
 
+    /** A schedule of the regular mix: 3 or 5 nodes, every kind of fault, then everything heals. */
     public Simulation(long seed, boolean trace) {
+        this(seed, trace, false);
+    }
+
+    /** A schedule of the snapshot-stall family ({@link SnapshotStall}). */
+    public static Simulation snapshotStall(long seed, boolean trace) {
+        return new Simulation(seed, trace, true);
+    }
+
+    private Simulation(long seed, boolean trace, boolean stallFamily) {
         this.seed = seed;
         this.trace = trace;
         this.rnd = new SplittableRandom(seed);
-        int n = Math.floorMod(seed, 5) < 3 ? 3 : 5;
+        int n = stallFamily || Math.floorMod(seed, 5) < 3 ? 3 : 5;
         nodes = new SimNode[n];
         ids = new NodeId[n];
         for (int i = 0; i < n; i++) {
             ids[i] = NodeId.of("n" + (i + 1));
             nodes[i] = new SimNode(ids[i], i);
         }
-        blocked = new boolean[n][n];
+        net = new SimNetwork(n, rnd, (time, to, epoch, m) -> schedule(time, Kind.DELIVER, to, epoch, m), this::fail);
+        if (stallFamily) {
+            stall = new SnapshotStall(this);
+            stall.drawParameters();
+        } else {
+            stall = null;
+            drawMixParameters();
+        }
+        configs = new CoreConfig[n];
+        for (int i = 0; i < n; i++) {
+            List<NodeId> peers = new ArrayList<>(Arrays.asList(ids));
+            peers.remove(i);
+            configs[i] = new CoreConfig(ids[i], peers, HEARTBEAT_TIMEOUT, 1, ELECTION_TIMEOUT, LEASE, SEND_TIMEOUT,
+                    maxEntriesBytes, maxInflight, chunkBytes, trailingLogs, snapshotThreshold, maxCommittedBytes);
+            nodes[i].tickPeriod = TICK + rnd.nextInt(21) - 10; // +-1% clock rate skew
+            nodes[i].diskLatency = pick(0, 0, 100, 800, 3000);
+        }
+    }
+
+    private void drawMixParameters() {
         faultEnd = TICK * (200 + rnd.nextInt(400));
-        dropRate = pick(0, 0, 0.01, 0.05, 0.15);
-        dupRate = pick(0, 0.01, 0.05);
-        minDelay = 20 + rnd.nextInt(200);
-        maxDelay = minDelay + pick(100, 500, 1500, 4000);
-        tailRate = pick(0, 0.01, 0.05);
-        tailMax = TICK * (rnd.nextInt(4) == 0 ? 3 * ELECTION_TIMEOUT : 10); // sometimes very stale messages
+        net.dropRate = pick(0, 0, 0.01, 0.05, 0.15);
+        net.dupRate = pick(0, 0.01, 0.05);
+        net.minDelay = 20 + rnd.nextInt(200);
+        net.maxDelay = net.minDelay + pick(100, 500, 1500, 4000);
+        net.tailRate = pick(0, 0.01, 0.05);
+        net.tailMax = TICK * (rnd.nextInt(4) == 0 ? 3 * ELECTION_TIMEOUT : 10); // sometimes very stale messages
         chunkCorruptRate = pick(0, 0, 0.1);
         snapshotReadFailRate = pick(0, 0, 0.1);
         crashStorm = rnd.nextInt(4) == 0;
@@ -152,27 +188,18 @@ public final class Simulation {
         clientMeanInterval = TICK * pick(1, 2, 5) / 2;
         snapshotPadding = rnd.nextInt(1200);
         snapshotThreshold = 4 + rnd.nextInt(40);
-        long trailing = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20);
-        long maxBytes = rnd.nextInt(3) == 0 ? 1 : 16 + rnd.nextInt(600); // 1: one entry per append
-        int inflight = 1 + rnd.nextInt(8);
-        int chunk = 32 + rnd.nextInt(700);
-        long maxCommitted = 16 + rnd.nextInt(4000);
-        configs = new CoreConfig[n];
-        for (int i = 0; i < n; i++) {
-            List<NodeId> peers = new ArrayList<>(Arrays.asList(ids));
-            peers.remove(i);
-            configs[i] = new CoreConfig(ids[i], peers, HEARTBEAT_TIMEOUT, 1, ELECTION_TIMEOUT, LEASE, SEND_TIMEOUT,
-                    maxBytes, inflight, chunk, trailing, snapshotThreshold, maxCommitted);
-            nodes[i].tickPeriod = TICK + rnd.nextInt(21) - 10; // +-1% clock rate skew
-            nodes[i].diskLatency = pick(0, 0, 100, 800, 3000);
-        }
+        trailingLogs = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20);
+        maxEntriesBytes = rnd.nextInt(3) == 0 ? 1 : 16 + rnd.nextInt(600); // 1: one entry per append
+        maxInflight = 1 + rnd.nextInt(8);
+        chunkBytes = 32 + rnd.nextInt(700);
+        maxCommittedBytes = 16 + rnd.nextInt(4000);
     }
 
-    private long pick(long... options) {
+    long pick(long... options) {
         return options[rnd.nextInt(options.length)];
     }
 
-    private double pick(double... options) {
+    double pick(double... options) {
         return options[rnd.nextInt(options.length)];
     }
 
@@ -184,9 +211,14 @@ public final class Simulation {
                 start(node);
                 schedule(rnd.nextLong(TICK), Kind.TICK, node.idx, node.epoch, null);
             }
-            schedule(expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
-            schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
-            schedule(faultEnd, Kind.HEAL_ALL, -1, 0, null);
+            if (stall == null) {
+                schedule(expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
+                schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
+                schedule(faultEnd, Kind.HEAL_ALL, -1, 0, null);
+            } else {
+                schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
+                stall.begin();
+            }
             long hardStop = faultEnd + 20_000 * TICK;
             while (!done) {
                 Event ev = queue.poll();
@@ -223,6 +255,7 @@ public final class Simulation {
             }
             case DELIVER -> {
                 Message m = (Message) ev.payload;
+                net.arrived(m, ev.node);
                 // A sender that crashed since may not have transmitted it (its queues died with it).
                 if (nodes[index(m.from())].epoch == ev.epoch || rnd.nextBoolean()) {
                     deliver(m);
@@ -246,14 +279,12 @@ public final class Simulation {
                 }
             }
             case RESTART -> {
-                if (!node.alive && ev.epoch == node.epoch) {
+                if (!node.alive && ev.epoch == node.epoch && !node.heldDown) {
                     restart(node);
                 }
             }
             case HEAL_LINKS -> {
-                for (boolean[] row : blocked) {
-                    Arrays.fill(row, false);
-                }
+                net.unblockAll();
                 trace("links healed");
             }
             case CATCHUP_END -> {
@@ -264,14 +295,28 @@ public final class Simulation {
             }
             case HEAL_ALL -> healAll();
             case LIVENESS -> liveness();
+            case SCENARIO -> {
+                if (!done) {
+                    ((Runnable) ev.payload).run();
+                }
+            }
         }
+    }
+
+    /** Runs {@code action} at virtual time {@code time} (scenario steps). */
+    void at(long time, Runnable action) {
+        schedule(time, Kind.SCENARIO, -1, 0, action);
+    }
+
+    long now() {
+        return now;
     }
 
     private void schedule(long time, Kind kind, int node, int epoch, Object payload) {
         queue.add(new Event(time, eventSeq++, kind, node, epoch, payload));
     }
 
-    private long expo(long mean) {
+    long expo(long mean) {
         return 1 + (long) (-Math.log(1 - rnd.nextDouble()) * mean);
     }
 
@@ -294,7 +339,26 @@ public final class Simulation {
         drain(node);
     }
 
-    private void crash(SimNode node) {
+    void crash(SimNode node) {
+        loseVolatileState(node);
+        long down = crashStorm ? 1 + rnd.nextInt(2 * HEARTBEAT_TIMEOUT) : 2 + rnd.nextInt(60);
+        schedule(now + TICK * down, Kind.RESTART, node.idx, node.epoch, null);
+    }
+
+    /** Crashes {@code node} and keeps it down: only {@link #release} restarts it, not even the final heal. */
+    void holdDown(SimNode node) {
+        node.heldDown = true;
+        loseVolatileState(node);
+    }
+
+    /** Restarts a node {@link #holdDown held down}. */
+    void release(SimNode node) {
+        node.heldDown = false;
+        restart(node);
+    }
+
+    /** A crash: the node stops; its durable state survives plus a random prefix of its unsynced writes. */
+    private void loseVolatileState(SimNode node) {
         crashes++;
         node.alive = false;
         node.epoch++;
@@ -311,12 +375,10 @@ public final class Simulation {
         }
         node.pendingOps.clear();
         node.partial = null;
-        trace("CRASH " + node + " (kept " + keep + " unsynced writes)");
-        long down = crashStorm ? 1 + rnd.nextInt(2 * HEARTBEAT_TIMEOUT) : 2 + rnd.nextInt(60);
-        schedule(now + TICK * down, Kind.RESTART, node.idx, node.epoch, null);
+        trace("CRASH " + node + (node.heldDown ? " (held down)" : "") + " (kept " + keep + " unsynced writes)");
     }
 
-    private void restart(SimNode node) {
+    void restart(SimNode node) {
         node.alive = true;
         trace("RESTART " + node + " durable log " + node.durableLog.firstIndex() + ".." + node.durableLog.lastIndex()
                 + " hard " + node.durableHard);
@@ -534,9 +596,13 @@ public final class Simulation {
                     fail(node + " received snapshot bytes of " + s.index() + " labelled " + p.index);
                 }
                 node.storeSnapshot(s, SNAP_COUNT);
+                node.snapshotsReceived++;
             }
             trace(node + " received snapshot " + p.index + (ok ? "" : " CORRUPT"));
             after.add(() -> node.core.snapshotReceived(p.index, p.term, ok));
+        }
+        if (stall != null) {
+            stall.chunkWritten(node, w.last());
         }
     }
 
@@ -557,28 +623,17 @@ public final class Simulation {
 
     private void send(Message m) {
         int from = index(m.from());
-        int to = index(m.to());
-        if (blocked[from][to] || rnd.nextDouble() < dropRate) {
-            return;
-        }
-        int epoch = nodes[from].epoch;
-        schedule(now + delay(), Kind.DELIVER, to, epoch, m);
-        if (rnd.nextDouble() < dupRate) {
-            schedule(now + delay(), Kind.DELIVER, to, epoch, m);
-        }
+        net.send(m, from, index(m.to()), nodes[from].epoch, now);
     }
 
-    private long delay() {
-        long d = minDelay + rnd.nextLong(maxDelay - minDelay + 1);
-        if (tailRate > 0 && rnd.nextDouble() < tailRate) {
-            d += rnd.nextLong(tailMax);
-        }
-        return d;
+    /** Most InstallSnapshot requests in flight to one node at any time in this run. */
+    int maxSnapshotRequestsInFlight() {
+        return net.maxSnapshotRequestsInFlight();
     }
 
     private void deliver(Message m) {
         SimNode to = nodes[index(m.to())];
-        if (!to.alive || blocked[index(m.from())][to.idx]) {
+        if (!to.alive || net.blocked[index(m.from())][to.idx]) {
             return;
         }
         if (trace) {
@@ -690,9 +745,8 @@ public final class Simulation {
 
     private void partition() {
         int n = nodes.length;
-        for (boolean[] row : blocked) {
-            Arrays.fill(row, false);
-        }
+        net.unblockAll();
+        boolean[][] blocked = net.blocked;
         switch (rnd.nextInt(4)) {
             case 0 -> { // isolate one node (often the leader)
                 int victim = rnd.nextInt(n);
@@ -744,18 +798,15 @@ public final class Simulation {
         schedule(now + TICK * (5 + rnd.nextInt(100)), Kind.HEAL_LINKS, -1, 0, null);
     }
 
-    private void healAll() {
+    void healAll() {
         healed = true;
         trace("HEAL ALL");
-        dropRate = 0;
-        dupRate = 0;
-        tailRate = 0;
-        maxDelay = Math.min(maxDelay, minDelay + 1000);
-        for (boolean[] row : blocked) {
-            Arrays.fill(row, false);
-        }
+        net.heal();
         for (SimNode n : nodes) {
             n.diskLatency = Math.min(n.diskLatency, 800);
+            if (n.heldDown) {
+                continue;
+            }
             if (!n.alive) {
                 restart(n);
             } else if (n.catchingUp) {
@@ -768,12 +819,24 @@ public final class Simulation {
         long backlog = 0;
         for (SimNode n : nodes) {
             for (SimNode m : nodes) {
-                backlog = Math.max(backlog, n.core.lastIndex() - m.core.commitIndex());
+                if (!n.heldDown && !m.heldDown) {
+                    backlog = Math.max(backlog, n.core.lastIndex() - m.core.commitIndex());
+                }
             }
         }
-        liveBound = 40L * ELECTION_TIMEOUT + 4 * backlog;
+        liveBound = 40L * ELECTION_TIMEOUT + 4 * backlog + (stall == null ? 0 : stall.extraLivenessTicks());
         liveDeadline = now + TICK * liveBound;
+        healedAt = now;
         schedule(now + TICK, Kind.LIVENESS, -1, 0, null);
+    }
+
+    /** Ticks from the final heal to convergence, and the bound they had (after {@link #run}). */
+    long recoveryTicks() {
+        return (now - healedAt) / TICK;
+    }
+
+    long recoveryBound() {
+        return liveBound;
     }
 
     /** After healing: a leader must commit a fresh proposal, and every node must apply it, in bounded time. */
@@ -781,9 +844,12 @@ public final class Simulation {
         if (now > liveDeadline) {
             StringBuilder s = new StringBuilder();
             for (SimNode n : nodes) {
-                s.append(' ').append(n).append('=').append(n.core.role()).append("@t").append(n.core.term())
-                        .append("/commit ").append(n.core.commitIndex()).append("/applied ").append(n.smIndex)
-                        .append("/last ").append(n.core.lastIndex());
+                s.append(' ').append(n).append(n.heldDown ? "(held down)" : "").append('=').append(n.core.role())
+                        .append("@t").append(n.core.term()).append("/commit ").append(n.core.commitIndex())
+                        .append("/applied ").append(n.smIndex).append("/last ").append(n.core.lastIndex());
+                if (n.alive && n.core.isLeader()) {
+                    s.append("/peers ").append(n.core.peerProgress());
+                }
             }
             fail("no progress within " + liveBound + " ticks after all faults healed"
                     + (finalAckedIndex < 0 ? " (no fresh proposal committed)" : " (nodes did not converge on "
@@ -802,9 +868,12 @@ public final class Simulation {
         } else {
             boolean converged = true;
             for (SimNode n : nodes) {
-                converged &= n.smIndex >= finalAckedIndex;
+                converged &= n.heldDown || n.smIndex >= finalAckedIndex;
             }
             if (converged) {
+                if (stall != null) {
+                    stall.finished();
+                }
                 done = true;
                 return;
             }
@@ -819,25 +888,27 @@ public final class Simulation {
     }
 
     private String header() {
-        return "simulation seed " + seed + " (" + nodes.length + " nodes) failed at t=" + now / TICK + " ticks: ";
+        return "simulation seed " + seed + (stall != null ? " (snapshot stall, " : " (") + nodes.length
+                + " nodes) failed at t=" + now / TICK + " ticks: ";
     }
 
     private String traceTail() {
         if (!trace) {
-            return "\nreplay with tracing: " + replayCommand(seed) + " -Dsim.trace=true";
+            return "\nreplay with tracing: " + replayCommand(seed, stall != null) + " -Dsim.trace=true";
         }
         int from = Math.max(0, traceLines.size() - 400);
         return "\nlast events:\n  " + String.join("\n  ", traceLines.subList(from, traceLines.size()))
-                + "\nreplay: " + replayCommand(seed);
+                + "\nreplay: " + replayCommand(seed, stall != null);
     }
 
-    /** The one command that replays exactly this seed. */
-    public static String replayCommand(long seed) {
+    /** The one command that replays exactly this seed of the regular mix or ({@code stall}) the snapshot stall. */
+    public static String replayCommand(long seed, boolean stall) {
         return "scripts/with-jdk mvn -B -q -o -pl consensus-native -am verify -Dtest=SimulationTest#replay "
-                + "-Dsim.seed=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false";
+                + "-Dsim.seed=" + seed + (stall ? " -Dsim.family=stall" : "")
+                + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
-    private void trace(String line) {
+    void trace(String line) {
         if (trace) {
             traceLines.add(String.format("%8.3f %s", now / (double) TICK, line));
         }
