@@ -1,8 +1,11 @@
 package dev.haseq.launcher.cli;
 
+import dev.haseq.api.config.ConfigException;
 import dev.haseq.launcher.config.ConfigLoad;
+import dev.haseq.launcher.wiring.SelectedProviders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +16,9 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code haseq config check}: loads the configuration exactly as the node would and prints the
  * effective value and source of every key, then the warnings (exit 0); or prints every error
- * (exit 1). Malformed flags are usage errors (exit 2).
+ * (exit 1), including a provider name ({@code raft.provider}, {@code raft.log_store}, the
+ * {@code storage.*_store} keys, {@code executor.provider}, {@code da.provider}) that matches no
+ * installed provider. Malformed flags are usage errors (exit 2).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Load the configuration as the node would; print every key's effective value and its "
@@ -46,6 +51,14 @@ final class ConfigCheckCommand implements Callable<Integer> {
     public Integer call() {
         ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
         if (load.config().isPresent()) {
+            try {
+                // As `haseq start` would: every provider the configuration names must be installed.
+                SelectedProviders.select(load.config().get());
+            } catch (ConfigException e) {
+                ConfigOptions.printErrors("haseq config check",
+                        new ConfigLoad(Optional.empty(), e.problems(), load.warnings()), spec.commandLine().getErr());
+                return 1;
+            }
             EffectiveConfigPrinter.print(load.config().get(), spec.commandLine().getOut());
             return 0;
         }

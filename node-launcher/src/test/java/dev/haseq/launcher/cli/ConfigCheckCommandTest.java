@@ -98,6 +98,18 @@ class ConfigCheckCommandTest {
     }
 
     @Test
+    void aProviderThatIsNotInstalledIsAnErrorListingTheInstalledOnes() {
+        Cli r = Cli.run("config", "check", "--config", GUIDE_EXAMPLE, "--evnode.raft.log_store=rocksdb",
+                "--evnode.storage.block_store=nope");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("the configuration is invalid (2 errors)")
+                .contains("raft.log_store").contains("rocksdb").contains("chronicle").contains("file")
+                .contains("storage.block_store").contains("nope");
+    }
+
+    @Test
     void raftRulesFromTheApiSurfaceThroughConfigCheck() {
         Cli r = Cli.run("config", "check", "--config", GUIDE_EXAMPLE, "--evnode.raft.leader_lease_timeout=400ms",
                 "--evnode.raft.peers=node-1@10.0.0.9:5001,node-2@10.0.0.2:5001,node-3@10.0.0.3:5001");
