@@ -33,4 +33,14 @@ public interface ConsensusListener {
 
     default void sendFailed(NodeId peer) {
     }
+
+    /**
+     * The node stopped taking part in consensus for good after a fatal error: a storage failure
+     * (it can no longer persist what it would acknowledge) or a state machine failure other than a
+     * rejected entry. It will not recover by itself; the cause names what to fix, and restarting
+     * the process rejoins from the node's data. Called at most once per node, from an internal
+     * thread, possibly while the node is still shutting down; must not block.
+     */
+    default void failed(Throwable cause) {
+    }
 }

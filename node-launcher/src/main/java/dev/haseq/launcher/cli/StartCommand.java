@@ -26,13 +26,15 @@ import picocli.CommandLine.Unmatched;
  * printed, exit 1), builds and starts the node, then runs until SIGTERM or SIGINT, on which it stops
  * gracefully — stop producing, hand leadership to a healthy peer and wait for it (bounded), close
  * the stores — and exits 0. A start-up failure (missing key, port in use, a raft_dir that belongs to
- * another node) is logged with its cause and exits 1.
+ * another node) is logged with its cause and exits 1; so is a fatal consensus error while running
+ * (a store that cannot persist, a failing state machine): the node stops the same way and exits 1,
+ * so its supervisor restarts it.
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Run the node until SIGTERM/SIGINT, then stop gracefully (a leader hands over first) "
                 + "and exit 0.",
             "Configuration as for 'haseq config check': --config, --home, EVNODE_* variables, --evnode.* flags. "
-                + "Invalid configuration or a failed start exits 1.",
+                + "Invalid configuration, a failed start or a fatal consensus error while running exits 1.",
             "Logs go to standard output; HASEQ_LOG_LEVEL=DEBUG shows one line per block."},
         footerHeading = "%nConfiguration flags:%n",
         footer = {"  --evnode.<key>=<value> | --evnode.<key> <value>",
@@ -97,6 +99,12 @@ final class StartCommand implements Callable<Integer> {
             fail(log, err, "cannot build the node: " + e.getMessage(), e);
             return 1;
         }
+        java.util.concurrent.atomic.AtomicReference<Throwable> consensusFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        node.onConsensusFailure(cause -> {
+            consensusFailure.compareAndSet(null, cause);
+            signals.request("a fatal consensus error (" + cause + ")");
+        });
         try {
             node.start();
         } catch (Exception e) {
@@ -117,6 +125,13 @@ final class StartCommand implements Callable<Integer> {
         });
         node.close();
         watchdog.interrupt();
+        Throwable failure = consensusFailure.get();
+        if (failure != null) {
+            // Not a clean stop: exit non-zero so a supervisor (systemd Restart=on-failure) restarts
+            // the node, which rejoins from its data once the cause is fixed.
+            log.error("stopped after a fatal consensus error: {}; exiting 1", failure.toString());
+            return 1;
+        }
         log.info("stopped cleanly");
         return 0;
     }

@@ -9,6 +9,7 @@ import dev.haseq.api.HostPort;
 import dev.haseq.api.NodeId;
 import dev.haseq.api.PeerAddress;
 import dev.haseq.api.config.ConfigException;
+import dev.haseq.api.consensus.ConsensusListener;
 import dev.haseq.api.consensus.ConsensusNode;
 import dev.haseq.api.exec.DataAvailability;
 import dev.haseq.api.exec.Executor;
@@ -167,6 +168,20 @@ public final class HaseqNode implements AutoCloseable {
 
     public NodeId id() {
         return id;
+    }
+
+    /**
+     * Runs {@code action} (once, on an internal thread) if consensus stops for good after a fatal
+     * error ({@link ConsensusListener#failed}): the node then no longer takes part in the cluster,
+     * so the process should stop and let its supervisor restart it.
+     */
+    public void onConsensusFailure(java.util.function.Consumer<Throwable> action) {
+        consensus.addListener(new ConsensusListener() {
+            @Override
+            public void failed(Throwable cause) {
+                action.accept(cause);
+            }
+        });
     }
 
     /** Graceful stop, in the order the class comment gives. */

@@ -55,4 +55,9 @@ final class Listeners implements ConsensusListener {
     public void sendFailed(NodeId peer) {
         each(l -> l.sendFailed(peer));
     }
+
+    @Override
+    public void failed(Throwable cause) {
+        each(l -> l.failed(cause));
+    }
 }

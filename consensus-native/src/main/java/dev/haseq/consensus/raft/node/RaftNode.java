@@ -65,6 +65,7 @@ public final class RaftNode implements ConsensusNode {
     private final RandomGenerator random;
     private final Clock clock;
     private final Listeners listeners = new Listeners();
+    private final java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object lifecycle = new Object();
     private LogStore logStore;
     private StableStore stableStore;
@@ -173,9 +174,15 @@ public final class RaftNode implements ConsensusNode {
      * acknowledges but cannot persist or apply. {@link #failure()} keeps the cause.
      */
     private void fatal(Throwable cause) {
+        if (!failedOnce.compareAndSet(false, true)) {
+            return; // the loop and the applier may both fail; one stop, one report
+        }
         LOG.log(System.Logger.Level.ERROR, "{0}: stopping after a fatal error ({1}); fix the cause and restart "
                 + "the node, it rejoins from its raft_dir", self, cause.toString());
-        Thread.ofPlatform().name("raft-stop-" + self).daemon().start(this::halt);
+        Thread.ofPlatform().name("raft-stop-" + self).daemon().start(() -> {
+            halt();
+            listeners.failed(cause);
+        });
     }
 
     /** Started and neither closed nor halted. */

@@ -97,6 +97,12 @@ class FailStopTest {
             Await.until(LocalCluster.WAIT, "the follower stopped on its failed sync",
                     () -> c.nodes[victim].failure().isPresent() && !c.nodes[victim].isStartedAndOpen());
             assertThat(c.nodes[victim].failure().orElseThrow()).hasMessageContaining("Input/output error");
+            // Listeners hear about it exactly once (the launcher exits on it), the others not at all.
+            Await.until(LocalCluster.WAIT, "the failure reported to listeners",
+                    () -> !c.listeners.get(victim).failures.isEmpty());
+            assertThat(c.listeners.get(victim).failures).singleElement()
+                    .satisfies(t -> assertThat(t).hasMessageContaining("Input/output error"));
+            assertThat(c.listeners.get(leader).failures).isEmpty();
             c.propose("after-3");
             c.awaitReplicated(leader, List.of("before", "after-1", "after-2", "after-3"));
             c.awaitReplicated(other, List.of("before", "after-1", "after-2", "after-3"));

@@ -277,5 +277,12 @@ final class LocalCluster implements AutoCloseable {
         public void snapshotSent(NodeId peer, long index) {
             snapshotsSent.incrementAndGet();
         }
+
+        final java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void failed(Throwable cause) {
+            failures.add(cause);
+        }
     }
 }
