@@ -73,11 +73,15 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Timings roomy enough for five nodes sharing two busy cores. */
+    /**
+     * The guide's formulas for RTT_MAX 50 ms: short enough for quick elections, long enough that a
+     * leader on a starved 2-core CI machine does not lose its lease (75 ms did, now and then).
+     */
     static Map<String, String> testTimings() {
         Map<String, String> m = new HashMap<>();
-        m.put(RaftSettings.HEARTBEAT_TIMEOUT, "150ms");
-        m.put(RaftSettings.ELECTION_TIMEOUT, "600ms");
-        m.put(RaftSettings.LEADER_LEASE_TIMEOUT, "75ms");
+        m.put(RaftSettings.HEARTBEAT_TIMEOUT, "200ms");
+        m.put(RaftSettings.ELECTION_TIMEOUT, "800ms");
+        m.put(RaftSettings.LEADER_LEASE_TIMEOUT, "100ms");
         m.put(RaftSettings.SEND_TIMEOUT, "100ms");
         return m;
     }
