@@ -30,7 +30,7 @@ class HostileConnectionTest {
     @BeforeAll
     static void startCluster() {
         cluster = new TransportFixture(2, c -> c.withMaxPayloadBytes(64 << 10)
-                .withHandshakeTimeout(Duration.ofMillis(300)));
+                .withHandshakeTimeout(Duration.ofSeconds(1))); // short for the timeout cases, long enough for a loaded CI machine
         cluster.startAll();
         cluster.awaitFullMesh();
     }
