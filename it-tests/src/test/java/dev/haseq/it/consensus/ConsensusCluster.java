@@ -190,7 +190,7 @@ public final class ConsensusCluster implements AutoCloseable {
     /** Waits until exactly one running node leads and every running node names it; returns it. */
     public int awaitLeader() {
         int[] found = {-1};
-        until("one leader that every running node knows", () -> {
+        until("one leader that every running node knows and whose barrier completes", () -> {
             int leader = -1;
             for (int i : running()) {
                 if (nodes[i].isLeader()) {
@@ -207,6 +207,16 @@ public final class ConsensusCluster implements AutoCloseable {
                 if (!nodes[i].leader().equals(Optional.of(ids.get(leader)))) {
                     return false;
                 }
+            }
+            // And it really leads: its barrier (which covers its term's no-op) completes. On a
+            // loaded machine a fresh leader can still lose its lease and step down; then look again.
+            try {
+                nodes[leader].barrier().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a leader", e);
             }
             found[0] = leader;
             return true;
