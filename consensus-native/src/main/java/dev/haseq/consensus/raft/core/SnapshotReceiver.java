@@ -82,7 +82,7 @@ final class SnapshotReceiver {
         }
         writing = null;
         received = w.offset() + w.data().length;
-        answer(received, false);
+        answer(received);
     }
 
     /** The driver could not write {@code w}; it holds {@code resumeOffset} bytes of this snapshot. */
@@ -97,7 +97,7 @@ final class SnapshotReceiver {
         }
         writing = null;
         received = resumeOffset;
-        answer(received, false); // the leader resends from here at once (0 restarts the transfer)
+        answer(received); // the leader resends from here at once (0 restarts the transfer)
     }
 
     /** The driver wrote the last chunk and checked it ({@code ok}) or found it corrupt. */
@@ -128,10 +128,10 @@ final class SnapshotReceiver {
                 m.snapshotTerm(), nextOffset, done));
     }
 
-    /** Answers the leader that sent the latest chunk about the transfer in progress. */
-    private void answer(long nextOffset, boolean done) {
+    /** Tells the leader that sent the latest chunk where the transfer in progress stands. */
+    private void answer(long nextOffset) {
         core.sendAfterPersist(new InstallSnapshotResponse(core.id(), sender, core.term(), index, term, nextOffset,
-                done));
+                false));
     }
 
     void reset() {
