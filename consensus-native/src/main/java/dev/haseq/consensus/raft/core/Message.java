@@ -181,10 +181,12 @@ public sealed interface Message {
     }
 
     /**
-     * The answer to an {@link InstallSnapshotRequest}, sent after the chunk is durable.
+     * The answer to an {@link InstallSnapshotRequest}, sent once the follower's driver reported
+     * the chunk written (or could not write it).
      *
-     * @param nextOffset bytes of this snapshot the follower holds durably; the leader continues
-     *                   there (0 restarts the transfer, e.g. after a checksum mismatch)
+     * @param nextOffset bytes of this snapshot the follower holds in its partial snapshot (a
+     *                   restart loses both); the leader continues there, also backwards after a
+     *                   failed write (0 restarts the transfer, e.g. after a checksum mismatch)
      * @param done       the follower has installed this snapshot (or its log already covered it):
      *                   replication continues at {@code snapshotIndex + 1}
      */

@@ -295,9 +295,39 @@ public final class RaftCore {
     }
 
     /**
+     * The driver wrote {@code chunk} (the very {@link Ready.SnapshotWrite} object a Ready carried,
+     * not the last chunk) where it says: the core acknowledges it to the leader in the next
+     * Ready's {@link Ready#messagesAfterPersist()}. A chunk is never acknowledged before this
+     * report. Reports for a chunk the core no longer waits for (it became leader, or a newer
+     * transfer started) are ignored.
+     *
+     * @throws IllegalArgumentException if {@code chunk} is the last one (report it with {@link #snapshotReceived})
+     */
+    public void snapshotChunkWritten(Ready.SnapshotWrite chunk) {
+        snapshotReceiver.onChunkWritten(Objects.requireNonNull(chunk, "chunk"));
+    }
+
+    /**
+     * The driver could not write {@code chunk} (the Ready's object; any chunk, the last one
+     * included): it does not
+     * continue the partial snapshot the driver holds (e.g. the partial is gone), or the driver
+     * discarded that partial. The driver holds {@code resumeOffset} bytes of the chunk's snapshot,
+     * and the core's next Ready answers the leader with that offset, so it resends from there at
+     * once ({@code 0}: the whole snapshot). Reports for a chunk the core no longer waits for are
+     * ignored.
+     *
+     * @param resumeOffset 0, or the bytes the driver still holds of this snapshot, fewer than
+     *                     {@code chunk.offset()}
+     * @throws IllegalArgumentException if {@code resumeOffset} is negative or not below the chunk's offset
+     */
+    public void snapshotWriteFailed(Ready.SnapshotWrite chunk, long resumeOffset) {
+        snapshotReceiver.onWriteFailed(Objects.requireNonNull(chunk, "chunk"), resumeOffset);
+    }
+
+    /**
      * The driver wrote the last chunk of a received snapshot, and either verified its size and
-     * CRC32C and committed it to the snapshot store ({@code ok}), or found it corrupt (the leader
-     * then resends it from the start).
+     * CRC32C and committed it to the snapshot store ({@code ok}), or found it corrupt and
+     * discarded it (the leader then resends it from the start).
      */
     public void snapshotReceived(long index, long snapshotTerm, boolean ok) {
         snapshotReceiver.onReceived(index, snapshotTerm, ok);

@@ -17,9 +17,11 @@ import java.util.Optional;
  * <ol>
  *   <li>send {@link #messages()} at once: they do not depend on this Ready's persistence (the
  *       leader's appends go out while its own disk write runs);</li>
- *   <li>write {@link #snapshotWrites()} (received snapshot chunks) and, for the last chunk, verify
- *       size and checksum, commit the snapshot to the snapshot store and report the result with
- *       {@link RaftCore#snapshotReceived};</li>
+ *   <li>write {@link #snapshotWrites()} (received snapshot chunks) and report each one (see
+ *       {@link SnapshotWrite}): {@link RaftCore#snapshotChunkWritten} once written; for the last
+ *       chunk, verify size and checksum, commit the snapshot to the snapshot store and report the
+ *       result with {@link RaftCore#snapshotReceived}; {@link RaftCore#snapshotWriteFailed} if the
+ *       chunk cannot be written where it says;</li>
  *   <li>save {@link #hardState()} durably, if present;</li>
  *   <li>if {@link #installSnapshot()} is present, restore the state machine from that snapshot
  *       (which the driver committed in step 2 of an earlier Ready);</li>
@@ -87,10 +89,23 @@ public record Ready(long sequence, Optional<SoftState> softState, Optional<TermA
     /**
      * A received snapshot chunk for the driver to write. {@code offset == 0} starts a new snapshot
      * (discard any partial one); otherwise the chunk continues the partial snapshot
-     * ({@code snapshotIndex}, {@code snapshotTerm}) exactly where the previous chunk ended. The
-     * chunk must be written before {@link #messagesAfterPersist()} of the same Ready are sent.
-     * When {@code last}, the driver checks {@code totalSize} and the CRC32C {@code checksum},
-     * commits the snapshot and calls {@link RaftCore#snapshotReceived}.
+     * ({@code snapshotIndex}, {@code snapshotTerm}, {@code totalSize}, {@code checksum}) exactly
+     * where the previous chunk ended. The core hands out one chunk at a time and acknowledges
+     * nothing to the leader until the driver reports on it, exactly once, before carrying out
+     * a later Ready's writes:
+     * <ul>
+     *   <li>not {@code last}, written: {@link RaftCore#snapshotChunkWritten}; the acknowledgement
+     *       leaves in a later Ready's {@link #messagesAfterPersist()};</li>
+     *   <li>{@code last}, written: check {@code totalSize} and the CRC32C {@code checksum}, commit
+     *       the snapshot (or discard it when they do not match) and call
+     *       {@link RaftCore#snapshotReceived};</li>
+     *   <li>the chunk does not continue what the driver holds (no partial snapshot, e.g. it was
+     *       discarded, or a different one, or fewer bytes): {@link RaftCore#snapshotWriteFailed}
+     *       with the bytes the driver still holds of this snapshot (0 if none); the leader is told
+     *       to resend from there at once.</li>
+     * </ul>
+     * A storage failure while writing (the snapshot store throws) is the driver's to handle like
+     * any other storage failure; it must not be reported as written.
      */
     public record SnapshotWrite(long snapshotIndex, long snapshotTerm, long totalSize, int checksum, long offset,
                                 byte[] data, boolean last) {

@@ -5,9 +5,17 @@ import dev.haseq.consensus.raft.core.Message.InstallSnapshotRequest;
 import dev.haseq.consensus.raft.core.Message.InstallSnapshotResponse;
 
 /**
- * The follower's half of a chunked snapshot transfer: accepts chunks in order, hands them to the
- * driver to write, tells the leader where to resume after a loss, and once the driver reports the
- * last chunk verified and committed, replaces the log with the snapshot.
+ * The follower's half of a chunked snapshot transfer: accepts chunks in order and hands them to
+ * the driver to write, one at a time; answers the leader only with what the driver reported
+ * written, so after a failed write the leader resumes where the driver really stands; and once
+ * the driver reports the last chunk verified and committed, replaces the log with the snapshot.
+ *
+ * <p>Every handed chunk ({@link Ready.SnapshotWrite}) gets exactly one driver report:
+ * {@link RaftCore#snapshotChunkWritten} (not the last chunk), {@link RaftCore#snapshotReceived}
+ * (the last chunk, verified or corrupt) or {@link RaftCore#snapshotWriteFailed} (any chunk the
+ * driver could not write where the core said). Chunks that arrive while a report is outstanding
+ * are dropped: the report answers the leader, and the leader re-sends after its send timeout if
+ * that answer is lost.
  */
 final class SnapshotReceiver {
     private final RaftCore core;
@@ -17,10 +25,10 @@ final class SnapshotReceiver {
     private long term;
     private long total = -1;
     private int checksum;
-    /** Bytes handed to the driver (acknowledged once the Ready carrying them is persisted). */
+    /** Bytes of this snapshot the driver reported written: the only offset ever acknowledged. */
     private long received;
-    /** Every byte was handed over; waiting for {@link RaftCore#snapshotReceived}. */
-    private boolean finalizing;
+    /** The chunk handed to the driver and not yet reported on, or null. */
+    private Ready.SnapshotWrite writing;
     private NodeId sender;
 
     SnapshotReceiver(RaftCore core, RaftLog log) {
@@ -39,8 +47,8 @@ final class SnapshotReceiver {
             reply(m, 0, true);
             return;
         }
-        if (core.installPending()) {
-            return; // the leader retries after its send timeout
+        if (core.installPending() || writing != null) {
+            return; // the leader retries after its send timeout (a pending write is answered by its report)
         }
         boolean same = isFor(m) && total == m.totalSize() && checksum == m.checksum();
         if (!same) {
@@ -54,22 +62,47 @@ final class SnapshotReceiver {
             total = m.totalSize();
             checksum = m.checksum();
         }
-        if (finalizing || m.offset() != received) {
+        if (m.offset() != received) {
             reply(m, received, false); // a duplicate, or a gap after a loss: resume where we are
             return;
         }
-        core.writeSnapshotChunk(new Ready.SnapshotWrite(index, term, total, checksum, m.offset(), m.data(), m.last()));
-        received += m.data().length;
-        if (m.last()) {
-            finalizing = true; // answered once the driver reports the snapshot verified and committed
-        } else {
-            reply(m, received, false);
+        writing = new Ready.SnapshotWrite(index, term, total, checksum, m.offset(), m.data(), m.last());
+        core.writeSnapshotChunk(writing);
+    }
+
+    /** The driver wrote {@code w}, not the last chunk: acknowledge it. */
+    void onChunkWritten(Ready.SnapshotWrite w) {
+        if (w.last()) {
+            throw new IllegalArgumentException("the last chunk of snapshot " + w.snapshotIndex() + "@"
+                    + w.snapshotTerm() + " is reported with snapshotReceived (after verifying it), not "
+                    + "snapshotChunkWritten");
         }
+        if (w != writing) {
+            return; // handed before a reset (we became leader, or a newer transfer started)
+        }
+        writing = null;
+        received = w.offset() + w.data().length;
+        answer(received);
+    }
+
+    /** The driver could not write {@code w}; it holds {@code resumeOffset} bytes of this snapshot. */
+    void onWriteFailed(Ready.SnapshotWrite w, long resumeOffset) {
+        if (resumeOffset < 0 || (resumeOffset > 0 && resumeOffset >= w.offset())) {
+            throw new IllegalArgumentException("a failed write of snapshot " + w.snapshotIndex() + "@"
+                    + w.snapshotTerm() + " at offset " + w.offset() + " can resume at 0 or below that offset, not at "
+                    + resumeOffset + " (a chunk that continues what the driver holds is written, not failed)");
+        }
+        if (w != writing) {
+            return;
+        }
+        writing = null;
+        received = resumeOffset;
+        answer(received); // the leader resends from here at once (0 restarts the transfer)
     }
 
     /** The driver wrote the last chunk and checked it ({@code ok}) or found it corrupt. */
     void onReceived(long snapIndex, long snapTerm, boolean ok) {
-        if (!finalizing || snapIndex != index || snapTerm != term) {
+        if (writing == null || !writing.last() || snapIndex != index || snapTerm != term) {
             return;
         }
         long size = total;
@@ -95,12 +128,18 @@ final class SnapshotReceiver {
                 m.snapshotTerm(), nextOffset, done));
     }
 
+    /** Tells the leader that sent the latest chunk where the transfer in progress stands. */
+    private void answer(long nextOffset) {
+        core.sendAfterPersist(new InstallSnapshotResponse(core.id(), sender, core.term(), index, term, nextOffset,
+                false));
+    }
+
     void reset() {
         index = 0;
         term = 0;
         total = -1;
         checksum = 0;
         received = 0;
-        finalizing = false;
+        writing = null;
     }
 }

@@ -95,6 +95,8 @@ final class SnapshotSender {
             // restarts: the follower restarted, or found a one-chunk snapshot corrupt.)
             return;
         }
+        // Any other offset is where the follower stands: further on, or back (below snapAcked)
+        // when its driver could not write the chunk in flight; resend from there at once.
         pr.snapChunkInFlight = false;
         if (m.nextOffset() > pr.snapAcked) {
             pr.consecutiveFailures = 0;

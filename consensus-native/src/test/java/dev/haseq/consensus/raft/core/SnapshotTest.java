@@ -35,10 +35,24 @@ class SnapshotTest {
     }
 
     /**
-     * Runs the transfer: the leader's reads are served, the follower's writes assembled, and the
-     * follower told when the last chunk is in ({@code verdict} decides if it verified).
+     * Runs the transfer: the leader's reads are served, the follower's writes assembled and
+     * reported to its core, which is told when the last chunk is in ({@code verdict} decides if
+     * it verified).
      */
     private static void pump(TestCluster c, Predicate<byte[]> verdict) {
+        pump(c, verdict, (w, held) -> -1);
+    }
+
+    /** What the follower's driver makes of a chunk: -1 writes it, else the bytes it still holds (it cannot). */
+    interface Driver {
+        long cannotWrite(Ready.SnapshotWrite w, ByteArrayOutputStream held);
+    }
+
+    /**
+     * As {@link #pump(TestCluster, Predicate)}, but {@code driver} may refuse a chunk; it then
+     * keeps only the first bytes it reports, and the core is told where it stands.
+     */
+    private static void pump(TestCluster c, Predicate<byte[]> verdict, Driver driver) {
         Node n1 = c.node("n1");
         Node n3 = c.node("n3");
         ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -46,6 +60,15 @@ class SnapshotTest {
             n1.serveSnapshotReads();
             c.deliver();
             for (Ready.SnapshotWrite w : List.copyOf(n3.snapshotWrites)) {
+                long resume = driver.cannotWrite(w, received);
+                if (resume >= 0) {
+                    byte[] kept = java.util.Arrays.copyOf(received.toByteArray(), (int) resume);
+                    received.reset();
+                    received.writeBytes(kept);
+                    n3.core.snapshotWriteFailed(w, resume);
+                    n3.drain();
+                    continue;
+                }
                 if (w.offset() == 0) {
                     received.reset();
                 }
@@ -56,13 +79,40 @@ class SnapshotTest {
                     boolean ok = all.length == w.totalSize() && TestCluster.crc(all) == w.checksum()
                             && verdict.test(all);
                     n3.core.snapshotReceived(w.snapshotIndex(), w.snapshotTerm(), ok);
-                    n3.drain();
+                } else {
+                    n3.core.snapshotChunkWritten(w);
                 }
+                n3.drain();
             }
             n3.snapshotWrites.clear();
             c.deliver();
             c.tickAll(1);
         }
+    }
+
+    /** Runs the leader until the follower's core hands out the first chunk (not reported). */
+    private static void firstChunkHandedOut(TestCluster c) {
+        for (int round = 0; round < 50 && c.node("n3").snapshotWrites.isEmpty(); round++) {
+            c.node("n1").serveSnapshotReads();
+            c.deliver();
+            c.tickAll(1);
+        }
+    }
+
+    private static long failedSendsDuringTheTransfer(TestCluster c) {
+        List<CoreEvent> events = c.node("n1").events;
+        int start = events.indexOf(c.node("n1").events(CoreEvent.SnapshotSendStarted.class).getFirst());
+        return events.subList(start, events.size()).stream().filter(CoreEvent.SendFailed.class::isInstance).count();
+    }
+
+    private static List<Long> chunkOffsetsSent(TestCluster c) {
+        return c.sent.stream().filter(InstallSnapshotRequest.class::isInstance)
+                .map(m -> ((InstallSnapshotRequest) m).offset()).toList();
+    }
+
+    private static List<Long> chunkAnswers(TestCluster c) {
+        return c.sent.stream().filter(m -> m instanceof InstallSnapshotResponse r && !r.done())
+                .map(m -> ((InstallSnapshotResponse) m).nextOffset()).toList();
     }
 
     @Test
@@ -170,6 +220,89 @@ class SnapshotTest {
         assertThat(offsets).containsExactly(0L, 64L, 128L, 192L, 256L, 0L, 64L, 128L, 192L, 256L);
         assertThat(c.node("n3").readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
         assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    /**
+     * The follower's driver lost its partial snapshot and cannot write the chunk at 128: the
+     * chunk is not acknowledged, the answer says 0 and the leader restarts at once, without
+     * waiting for a send timeout and without streaming the rest into the void.
+     */
+    @Test
+    void aChunkTheDriverCannotWriteIsNotAcknowledgedAndTheLeaderRestartsAtOnce() {
+        TestCluster c = laggingFollower();
+        boolean[] failed = {false};
+        pump(c, bytes -> true, (w, held) -> {
+            if (w.offset() == 128 && !failed[0]) {
+                failed[0] = true;
+                return 0;
+            }
+            return -1;
+        });
+
+        assertThat(failed[0]).isTrue();
+        assertThat(chunkOffsetsSent(c)).containsExactly(0L, 64L, 128L, 0L, 64L, 128L, 192L, 256L);
+        assertThat(chunkAnswers(c)).as("128 was never claimed before it was written")
+                .containsExactly(64L, 128L, 0L, 64L, 128L, 192L, 256L);
+        assertThat(failedSendsDuringTheTransfer(c)).as("no send timeout needed").isZero();
+        assertThat(c.node("n3").readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
+        assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    /** The driver still holds the first 64 bytes when it cannot write the chunk at 192: the leader resends from 64. */
+    @Test
+    void aFailedChunkWriteResumesFromWhatTheDriverStillHolds() {
+        TestCluster c = laggingFollower();
+        boolean[] failed = {false};
+        pump(c, bytes -> true, (w, held) -> {
+            if (w.offset() == 192 && !failed[0]) {
+                failed[0] = true;
+                return 64;
+            }
+            return -1;
+        });
+
+        assertThat(chunkOffsetsSent(c)).containsExactly(0L, 64L, 128L, 192L, 64L, 128L, 192L, 256L);
+        assertThat(chunkAnswers(c)).containsExactly(64L, 128L, 192L, 64L, 128L, 192L, 256L);
+        assertThat(failedSendsDuringTheTransfer(c)).isZero();
+        assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    /** A chunk copy arriving while the driver has not reported the chunk in hand gets no answer. */
+    @Test
+    void aChunkIsNeitherAnsweredNorHandedOutAgainBeforeTheDriverReportsTheOneInHand() {
+        TestCluster c = laggingFollower();
+        Node n3 = c.node("n3");
+        firstChunkHandedOut(c);
+        assertThat(n3.snapshotWrites).singleElement().satisfies(w -> assertThat(w.offset()).isZero());
+        InstallSnapshotRequest first = (InstallSnapshotRequest) c.sent.stream()
+                .filter(InstallSnapshotRequest.class::isInstance).findFirst().orElseThrow();
+        int sentBefore = c.sent.size();
+        n3.core.step(first); // a network copy
+        n3.drain();
+        assertThat(c.sent.subList(sentBefore, c.sent.size())).noneMatch(InstallSnapshotResponse.class::isInstance);
+        assertThat(n3.snapshotWrites).hasSize(1);
+
+        Ready.SnapshotWrite w = n3.snapshotWrites.getFirst();
+        n3.core.snapshotChunkWritten(w);
+        n3.drain();
+        assertThat(chunkAnswers(c)).containsExactly((long) w.data().length);
+        n3.core.snapshotChunkWritten(w); // a second report of the same chunk changes nothing
+        n3.drain();
+        assertThat(chunkAnswers(c)).hasSize(1);
+    }
+
+    @Test
+    void aDriverReportThatContradictsTheContractIsRefused() {
+        TestCluster c = laggingFollower();
+        Node n3 = c.node("n3");
+        firstChunkHandedOut(c);
+        Ready.SnapshotWrite w = n3.snapshotWrites.getFirst();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> n3.core.snapshotWriteFailed(w, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resume at 0 or below");
+        Ready.SnapshotWrite last = new Ready.SnapshotWrite(w.snapshotIndex(), w.snapshotTerm(), w.totalSize(),
+                w.checksum(), 0, new byte[(int) w.totalSize()], true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> n3.core.snapshotChunkWritten(last))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshotReceived");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.haseq.consensus.raft.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -14,9 +15,11 @@ import dev.haseq.api.storage.SnapshotMeta;
 import dev.haseq.api.storage.SnapshotStore;
 import dev.haseq.api.storage.StorageContext;
 import dev.haseq.api.storage.StorageEvents;
+import dev.haseq.api.storage.StorageException;
 import dev.haseq.consensus.raft.core.RaftCore;
 import dev.haseq.consensus.raft.core.Ready;
 import dev.haseq.consensus.raft.core.SnapshotChunk;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -25,7 +28,11 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
-/** The leader's chunked reads and the follower's chunked writes agree byte for byte. */
+/**
+ * The leader's chunked reads and the follower's chunked writes agree byte for byte; the follower
+ * reports every chunk to its core (written, failed with where it stands, received), and a failing
+ * snapshot store is a storage failure.
+ */
 class SnapshotTransferTest {
     private static final NodeId PEER = NodeId.of("node-2");
 
@@ -78,7 +85,9 @@ class SnapshotTransferTest {
             offset += c.data().length;
         }
         assertThat(offset).isEqualTo(data.length);
+        verify(followerCore, org.mockito.Mockito.times(3)).snapshotChunkWritten(any());
         verify(followerCore).snapshotReceived(40, 3, true);
+        verify(followerCore, never()).snapshotWriteFailed(any(), org.mockito.ArgumentMatchers.anyLong());
         try (SnapshotStore.Reader r = followerStore.openLatest().orElseThrow()) {
             assertThat(r.meta()).isEqualTo(new SnapshotMeta(40, 3, data.length));
             assertThat(r.stream().readAllBytes()).isEqualTo(data);
@@ -98,15 +107,211 @@ class SnapshotTransferTest {
         assertThat(followerStore.list()).isEmpty();
     }
 
+    private static Ready.SnapshotWrite chunk(byte[] data, long index, int from, int to) {
+        return new Ready.SnapshotWrite(index, 2, data.length, crc(data), from, Arrays.copyOfRange(data, from, to),
+                to == data.length);
+    }
+
+    /** The store's copy of the latest snapshot, checked against {@code data} byte for byte and by CRC32C. */
+    private static void assertHolds(SnapshotStore store, long index, byte[] data) throws Exception {
+        try (SnapshotStore.Reader r = store.openLatest().orElseThrow()) {
+            assertThat(r.meta()).isEqualTo(new SnapshotMeta(index, 2, data.length));
+            byte[] stored = r.stream().readAllBytes();
+            assertThat(crc(stored)).isEqualTo(crc(data));
+            assertThat(stored).isEqualTo(data);
+        }
+    }
+
+    /**
+     * The core hands a chunk beyond what this driver holds (its partial ends at 40, the chunk
+     * starts at 50): the chunk is reported failed at 40, which the partial keeps, not written
+     * and not acknowledged; resent from 40, the snapshot completes and verifies.
+     */
     @Test
-    void aChunkThatDoesNotContinueThePartialSnapshotRestartsTheTransfer() {
+    void aChunkBeyondThePartialSnapshotIsReportedFailedAtWhatIsHeldAndTheTransferResumesThere() throws Exception {
+        byte[] data = randomBytes(100);
         SnapshotStore followerStore = store();
         SnapshotReceiver receiver = new SnapshotReceiver(PEER, followerStore);
         RaftCore core = mock(RaftCore.class);
-        receiver.write(new Ready.SnapshotWrite(7, 2, 100, 0, 0, new byte[40], false), core);
-        receiver.write(new Ready.SnapshotWrite(7, 2, 100, 0, 50, new byte[50], true), core);
-        verify(core).snapshotReceived(7, 2, false);
+        receiver.write(chunk(data, 7, 0, 40), core);
+        Ready.SnapshotWrite gap = chunk(data, 7, 50, 100);
+        receiver.write(gap, core);
+        verify(core).snapshotWriteFailed(gap, 40);
+        verify(core, never()).snapshotReceived(org.mockito.ArgumentMatchers.anyLong(),
+                org.mockito.ArgumentMatchers.anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
+
+        receiver.write(chunk(data, 7, 40, 100), core);
+        verify(core).snapshotReceived(7, 2, true);
+        assertHolds(followerStore, 7, data);
+    }
+
+    /** Without a partial snapshot (discarded, or the driver restarted) a chunk past 0 restarts the transfer. */
+    @Test
+    void aChunkWithoutAPartialSnapshotIsReportedFailedAtZero() {
+        byte[] data = randomBytes(100);
+        SnapshotReceiver receiver = new SnapshotReceiver(PEER, store());
+        RaftCore core = mock(RaftCore.class);
+        Ready.SnapshotWrite w = chunk(data, 7, 60, 100);
+        receiver.write(w, core);
+        verify(core).snapshotWriteFailed(w, 0);
+        org.mockito.Mockito.verifyNoMoreInteractions(core);
+    }
+
+    /** A chunk of another snapshot past offset 0: the partial one is useless for it, and is discarded. */
+    @Test
+    void aChunkOfAnotherSnapshotDiscardsThePartialOneAndRestartsAtZero() {
+        byte[] data = randomBytes(100);
+        byte[] other = randomBytes(120);
+        SnapshotStore followerStore = store();
+        SnapshotReceiver receiver = new SnapshotReceiver(PEER, followerStore);
+        RaftCore core = mock(RaftCore.class);
+        receiver.write(chunk(data, 7, 0, 40), core);
+        Ready.SnapshotWrite foreign = chunk(other, 9, 40, 120);
+        receiver.write(foreign, core);
+        verify(core).snapshotWriteFailed(foreign, 0);
+        Ready.SnapshotWrite rest = chunk(data, 7, 40, 100);
+        receiver.write(rest, core);
+        verify(core).snapshotWriteFailed(rest, 0);
         assertThat(followerStore.list()).isEmpty();
+    }
+
+    /**
+     * A restart in the middle of a transfer loses the partial snapshot (never committed, so the
+     * store shows nothing): the first chunk after it is reported failed at 0, and the transfer
+     * from 0 completes with a snapshot that verifies.
+     */
+    @Test
+    void aRestartMidTransferLosesThePartialSnapshotAndTheTransferFromZeroCompletes() throws Exception {
+        byte[] data = randomBytes(10_000);
+        SnapshotStore followerStore = store();
+        RaftCore before = mock(RaftCore.class);
+        SnapshotReceiver first = new SnapshotReceiver(PEER, followerStore);
+        first.write(chunk(data, 40, 0, 3000), before);
+        first.write(chunk(data, 40, 3000, 6000), before);
+        verify(before, org.mockito.Mockito.times(2)).snapshotChunkWritten(any());
+        first.close(); // the node stops
+        assertThat(followerStore.list()).isEmpty();
+
+        RaftCore after = mock(RaftCore.class);
+        SnapshotReceiver second = new SnapshotReceiver(PEER, followerStore);
+        Ready.SnapshotWrite next = chunk(data, 40, 6000, 9000);
+        second.write(next, after);
+        verify(after).snapshotWriteFailed(next, 0);
+        for (int from = 0; from < data.length; from += 3000) {
+            second.write(chunk(data, 40, from, Math.min(data.length, from + 3000)), after);
+        }
+        verify(after).snapshotReceived(40, 2, true);
+        assertHolds(followerStore, 40, data);
+    }
+
+    /** Snapshots whose writers were closed (discarded unless committed), by the {@link #failing} store. */
+    private final java.util.List<SnapshotMeta> discarded = new java.util.ArrayList<>();
+
+    /** A snapshot store whose writers fail as told. */
+    private SnapshotStore failing(SnapshotStore real, boolean create, boolean write, boolean commit) {
+        return new SnapshotStore() {
+            @Override
+            public Writer create(SnapshotMeta meta) {
+                if (create) {
+                    throw new StorageException("cannot create a snapshot file in /x/snapshots: No space left on device");
+                }
+                Writer w = real.create(meta);
+                return new Writer() {
+                    @Override
+                    public java.io.OutputStream stream() {
+                        return new java.io.OutputStream() {
+                            @Override
+                            public void write(int b) throws IOException {
+                                write(new byte[] {(byte) b}, 0, 1);
+                            }
+
+                            @Override
+                            public void write(byte[] b, int off, int len) throws IOException {
+                                if (write) {
+                                    throw new IOException("Input/output error");
+                                }
+                                w.stream().write(b, off, len);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public SnapshotMeta commit() {
+                        if (commit) {
+                            throw new StorageException("cannot publish snapshot /x/snapshots/2-7.snp: Read-only file system");
+                        }
+                        return w.commit();
+                    }
+
+                    @Override
+                    public void close() {
+                        discarded.add(meta);
+                        w.close();
+                    }
+                };
+            }
+
+            @Override
+            public java.util.Optional<Reader> openLatest() {
+                return real.openLatest();
+            }
+
+            @Override
+            public java.util.List<SnapshotMeta> list() {
+                return real.list();
+            }
+
+            @Override
+            public void close() {
+                real.close();
+            }
+        };
+    }
+
+    /** A store that cannot create the snapshot file is a storage failure: it stops the loop, nothing is reported. */
+    @Test
+    void aSnapshotStoreThatCannotCreateTheSnapshotIsAStorageFailureNamingTheSnapshot() {
+        byte[] data = randomBytes(100);
+        SnapshotReceiver receiver = new SnapshotReceiver(PEER, failing(store(), true, false, false));
+        RaftCore core = mock(RaftCore.class);
+        assertThatThrownBy(() -> receiver.write(chunk(data, 7, 0, 60), core))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("node-2").hasMessageContaining("snapshot " + SnapshotMeta.of(7, 2).name())
+                .hasMessageContaining("No space left on device");
+        org.mockito.Mockito.verifyNoInteractions(core);
+    }
+
+    /** An I/O error writing a chunk: the partial snapshot is discarded, the chunk never reported written. */
+    @Test
+    void anIoErrorWritingAChunkIsAStorageFailureAndDiscardsThePartialSnapshot() {
+        byte[] data = randomBytes(100);
+        SnapshotStore real = store();
+        SnapshotReceiver receiver = new SnapshotReceiver(PEER, failing(real, false, true, false));
+        RaftCore core = mock(RaftCore.class);
+        assertThatThrownBy(() -> receiver.write(chunk(data, 8, 0, 60), core))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("bytes [0, 60) of snapshot " + SnapshotMeta.of(8, 2).name())
+                .hasMessageContaining("Input/output error");
+        org.mockito.Mockito.verifyNoInteractions(core);
+        assertThat(discarded).contains(SnapshotMeta.of(8, 2));
+        assertThat(real.list()).isEmpty();
+    }
+
+    /** A commit that fails: a storage failure, and the snapshot is not reported received. */
+    @Test
+    void aFailedCommitIsAStorageFailureAndTheSnapshotIsNotReportedReceived() {
+        byte[] data = randomBytes(100);
+        SnapshotStore real = store();
+        SnapshotReceiver receiver = new SnapshotReceiver(PEER, failing(real, false, false, true));
+        RaftCore core = mock(RaftCore.class);
+        receiver.write(chunk(data, 7, 0, 60), core);
+        assertThatThrownBy(() -> receiver.write(chunk(data, 7, 60, 100), core))
+                .isInstanceOf(StorageException.class).hasMessageContaining("cannot commit snapshot")
+                .hasMessageContaining("Read-only file system");
+        verify(core).snapshotChunkWritten(any());
+        verify(core, never()).snapshotReceived(org.mockito.ArgumentMatchers.anyLong(),
+                org.mockito.ArgumentMatchers.anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
+        assertThat(real.list()).isEmpty();
     }
 
     @Test

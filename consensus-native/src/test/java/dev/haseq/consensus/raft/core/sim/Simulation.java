@@ -51,8 +51,14 @@ public final class Simulation {
     private static final int SNAP_COUNT = 3;
 
     /** What a run did, for the test's totals. */
+    /**
+     * @param snapshotWritesRefused chunks the driver could not write where the core said (its
+     *                              partial snapshot was dropped or cut short), reported as such
+     * @param snapshotStoreFailures chunks whose write failed in the snapshot store, stopping the node
+     */
     public record Result(long seed, int nodes, long events, long proposalsAcked, int leaderTerms, int crashes,
-                         int snapshotsInstalled, long virtualMicros) {
+                         int snapshotsInstalled, long virtualMicros, int snapshotWritesRefused,
+                         int snapshotStoreFailures) {
     }
 
     /** A broken safety or liveness property, with the seed that reproduces it. */
@@ -114,6 +120,8 @@ public final class Simulation {
     private long acked;
     private int crashes;
     private int installs;
+    private int writesRefused;
+    private int storeFailures;
 
     private record Pending(int node, long index, long term) {
     }
@@ -240,7 +248,8 @@ public final class Simulation {
             throw f;
         }
         int terms = checker.leaderTerms();
-        return new Result(seed, nodes.length, events, acked, terms, crashes, installs, now);
+        return new Result(seed, nodes.length, events, acked, terms, crashes, installs, now, writesRefused,
+                storeFailures);
     }
 
     private void dispatch(Event ev) {
@@ -422,6 +431,7 @@ public final class Simulation {
 
     private void handleReady(SimNode node, Ready rd) {
         RaftCore core = node.core;
+        checkSnapshotAnswers(node, rd);
         for (Message m : rd.messages()) {
             send(m);
         }
@@ -503,6 +513,24 @@ public final class Simulation {
         }
     }
 
+    /**
+     * The core acknowledges only snapshot bytes its driver holds: every chunk answer in a Ready
+     * (not yet "installed") claims at most the partial snapshot the driver holds when the Ready
+     * is handed out.
+     */
+    private void checkSnapshotAnswers(SimNode node, Ready rd) {
+        for (Message m : rd.messagesAfterPersist()) {
+            if (m instanceof Message.InstallSnapshotResponse r && !r.done() && r.nextOffset() > 0) {
+                SimNode.PartialSnapshot p = node.partial;
+                if (p == null || p.index != r.snapshotIndex() || p.term != r.snapshotTerm() || p.size < r.nextOffset()) {
+                    fail(node + " acknowledges " + r.nextOffset() + " bytes of snapshot " + r.snapshotIndex() + "@"
+                            + r.snapshotTerm() + " but its driver holds " + (p == null ? "no partial snapshot"
+                            : p.size + " bytes of " + p.index + "@" + p.term));
+                }
+            }
+        }
+    }
+
     private void queueOp(SimNode node, Op op) {
         if (!(op instanceof SimNode.SaveHard h)) {
             SimNode.apply(op, node.visibleLog);
@@ -571,18 +599,51 @@ public final class Simulation {
         }
     }
 
+    /**
+     * The driver's snapshot receiving, as {@code node.SnapshotReceiver} does it: a chunk that
+     * does not continue the partial snapshot is reported failed with the bytes still held, a
+     * storage failure stops the node (fail-stop, modelled as a crash), every other chunk is
+     * reported written. A non-continuing chunk the schedule did not cause (by dropping or cutting
+     * the partial snapshot) means the core and the driver disagree: a failure.
+     */
     private void writeChunk(SimNode node, Ready.SnapshotWrite w, List<Runnable> after) {
+        if (stall != null && stall.storageFails(node)) {
+            int epoch = node.epoch;
+            storeFailures++;
+            trace(node + " snapshot store fails writing chunk at " + w.offset() + ": the node stops");
+            at(now, () -> {
+                if (node.alive && node.epoch == epoch) {
+                    crash(node);
+                }
+            });
+            return; // nothing reported: the Raft loop died in the middle of this Ready
+        }
+        boolean injected = w.offset() > 0 && stall != null && stall.losePartial(node, w);
         if (w.offset() == 0) {
             node.partial = new SimNode.PartialSnapshot(w.snapshotIndex(), w.snapshotTerm(), w.totalSize(), w.checksum());
         }
         SimNode.PartialSnapshot p = node.partial;
-        if (p == null || p.index != w.snapshotIndex() || p.term != w.snapshotTerm() || p.size != w.offset()) {
-            fail(node + " got snapshot chunk at " + w.offset() + " of " + w.snapshotIndex() + " that does not continue "
-                    + "the partial snapshot " + (p == null ? "none" : p.index + " size " + p.size));
+        boolean ours = p != null && p.index == w.snapshotIndex() && p.term == w.snapshotTerm() && p.total == w.totalSize()
+                && p.crc == w.checksum();
+        if (!ours || p.size != w.offset()) {
+            if (!injected) {
+                fail(node + " got snapshot chunk at " + w.offset() + " of " + w.snapshotIndex() + " that does not "
+                        + "continue the partial snapshot " + (p == null ? "none" : p.index + " size " + p.size));
+            }
+            writesRefused++;
+            long resume = ours && p.size < w.offset() ? p.size : 0;
+            if (resume == 0) {
+                node.partial = null;
+            }
+            trace(node + " cannot continue snapshot " + w.snapshotIndex() + " at " + w.offset() + ", holds " + resume);
+            after.add(() -> node.core.snapshotWriteFailed(w, resume));
+            return;
         }
         System.arraycopy(w.data(), 0, p.bytes, p.size, w.data().length);
         p.size += w.data().length;
-        if (w.last()) {
+        if (!w.last()) {
+            after.add(() -> node.core.snapshotChunkWritten(w));
+        } else {
             node.partial = null;
             byte[] bytes = p.bytes;
             if (rnd.nextDouble() < chunkCorruptRate && bytes.length > 0) {

@@ -36,6 +36,8 @@ class SimulationTest {
         final AtomicLong crashes = new AtomicLong();
         final AtomicLong installs = new AtomicLong();
         final AtomicLong fiveNode = new AtomicLong();
+        final AtomicLong writesRefused = new AtomicLong();
+        final AtomicLong storeFailures = new AtomicLong();
         /** Highest share of its liveness bound a schedule used after the final heal, in percent. */
         final AtomicLong maxRecoveryPercent = new AtomicLong();
 
@@ -49,6 +51,8 @@ class SimulationTest {
             crashes.addAndGet(r.crashes());
             installs.addAndGet(r.snapshotsInstalled());
             fiveNode.addAndGet(r.nodes() == 5 ? 1 : 0);
+            writesRefused.addAndGet(r.snapshotWritesRefused());
+            storeFailures.addAndGet(r.snapshotStoreFailures());
         }
     }
 
@@ -80,6 +84,8 @@ class SimulationTest {
         assertThat(totals.installs.get()).as("snapshot installs").isGreaterThan(STALL_SCHEDULES / 2);
         assertThat(totals.crashes.get()).as("crashes").isGreaterThan(2 * STALL_SCHEDULES);
         assertThat(totals.acked.get()).as("proposals acknowledged").isGreaterThan(STALL_SCHEDULES);
+        assertThat(totals.writesRefused.get()).as("chunks the driver could not write").isGreaterThan(STALL_SCHEDULES / 10);
+        assertThat(totals.storeFailures.get()).as("snapshot store failures").isGreaterThan(STALL_SCHEDULES / 100);
     }
 
     /**
@@ -113,9 +119,11 @@ class SimulationTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("simulation: %d %s (%d with 5 nodes, the rest 3) on %d thread(s) in %d ms: %d events, "
                         + "%d proposals acknowledged, %d leader terms, %d crashes, %d snapshots installed; "
-                        + "recovery used at most %d%% of its bound%n", schedules, what,
+                        + "recovery used at most %d%% of its bound; driver faults while receiving snapshots: %d "
+                        + "chunks it could not write, %d snapshot store failures%n", schedules, what,
                 totals.fiveNode.get(), threads, millis, totals.events.get(), totals.acked.get(), totals.terms.get(),
-                totals.crashes.get(), totals.installs.get(), totals.maxRecoveryPercent.get());
+                totals.crashes.get(), totals.installs.get(), totals.maxRecoveryPercent.get(),
+                totals.writesRefused.get(), totals.storeFailures.get());
         return totals;
     }
 

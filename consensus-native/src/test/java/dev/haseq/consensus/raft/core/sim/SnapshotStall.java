@@ -25,7 +25,9 @@ import java.util.Arrays;
  *       so the leader may hear acknowledgements of bytes the restarted F no longer has), or just
  *       after the last chunk was committed to the snapshot store (before or after the install).
  *       A crash loses the partly received snapshot and every unsynced write. Sometimes L crashes
- *       too.</li>
+ *       too. F's driver also finds its partial snapshot gone or cut short before a chunk (it
+ *       reports where it stands, and L must resend from there), or its snapshot store fails while
+ *       writing a chunk (F stops, as a storage failure makes it, and restarts later).</li>
  *   <li><b>Calm:</b> crashes and cuts stop, F and L are up, T stays down; some schedules keep a
  *       little loss and duplication. F must get the snapshot, and a fresh proposal must commit
  *       and be applied by L and F within a bound that grows with the snapshot's chunk count and
@@ -61,6 +63,8 @@ final class SnapshotStall {
     private long chaosMean;
     private double leaderCrashWeight;
     private double cutWeight;
+    private double partialLossPerChunk;
+    private double storageFailurePerChunk;
 
     SnapshotStall(Simulation sim) {
         this.sim = sim;
@@ -100,6 +104,11 @@ final class SnapshotStall {
         // Links of limited bandwidth (a chunk of up to ~530 bytes takes up to about one tick to
         // send), so copies of chunks the leader sends needlessly cost time, as on a real link.
         sim.net.microsPerByte = sim.pick(0, 0.25, 1, 2);
+        // The driver's own troubles while receiving: it finds its partial snapshot gone or cut
+        // short (the chunk does not continue it: reported, the leader resends from what is left),
+        // or its snapshot store fails (a storage failure: the node stops, and restarts later).
+        partialLossPerChunk = sim.pick(0, 0.05, 0.2);
+        storageFailurePerChunk = sim.pick(0, 0, 0.02, 0.05);
     }
 
     void begin() {
@@ -220,6 +229,31 @@ final class SnapshotStall {
                 }
             });
         }
+    }
+
+    /**
+     * Before the driver writes chunk {@code w} (at an offset above 0) on {@code node}: maybe drop
+     * its partial snapshot or cut it short. Returns true if it did.
+     */
+    boolean losePartial(SimNode node, dev.haseq.consensus.raft.core.Ready.SnapshotWrite w) {
+        if (phase != Phase.TRANSFER || node != follower || sim.rnd.nextDouble() >= partialLossPerChunk) {
+            return false;
+        }
+        SimNode.PartialSnapshot p = node.partial;
+        if (p != null && p.size > 0 && sim.rnd.nextBoolean()) {
+            p.size = sim.rnd.nextInt(p.size);
+            sim.trace("stall: " + node + "'s partial snapshot is cut to " + p.size + " bytes before chunk "
+                    + w.offset());
+        } else {
+            node.partial = null;
+            sim.trace("stall: " + node + "'s partial snapshot is gone before chunk " + w.offset());
+        }
+        return true;
+    }
+
+    /** The snapshot store of {@code node} fails writing the next chunk (a storage failure: fail-stop). */
+    boolean storageFails(SimNode node) {
+        return phase == Phase.TRANSFER && node == follower && sim.rnd.nextDouble() < storageFailurePerChunk;
     }
 
     private void calm() {
