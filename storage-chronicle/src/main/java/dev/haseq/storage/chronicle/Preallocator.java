@@ -170,7 +170,8 @@ final class Preallocator implements AutoCloseable {
             }
             // One page per write: the page cache then holds single-page folios here, so a later
             // write through Chronicle's mapping dirties (and a sync writes back) 4 KiB, not a
-            // large folio of up to 2 MiB.
+            // large folio. Measured with 32-entry batches: 86 KB written per sync this way,
+            // 167 KB with one 256 KiB write per chunk.
             for (long off = 0; off < CHUNK; off += PAGE) {
                 zeros.limit((int) (off + PAGE)).position((int) off);
                 while (zeros.hasRemaining()) {

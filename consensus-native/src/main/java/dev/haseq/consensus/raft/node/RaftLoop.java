@@ -328,12 +328,7 @@ final class RaftLoop implements Runnable {
             }
             case Command.SnapshotTaken s -> core.snapshotTaken(s.index(), s.term());
             case Command.Unreachable u -> core.reportUnreachable(u.peer());
-            case Command.Persisted p -> {
-                Throwable f = writer.failure();
-                if (f != null) {
-                    throw f instanceof RuntimeException r ? r : new IllegalStateException(writer + " failed: " + f, f);
-                }
-            }
+            case Command.Persisted p -> rethrowWriterFailure();
             case Command.Stop s -> running = false;
         }
     }
@@ -437,6 +432,14 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    /** A storage failure on the writer stops this loop too (fail-stop), with the writer's exception. */
+    private void rethrowWriterFailure() {
+        Throwable f = writer.failure();
+        if (f != null) {
+            throw f instanceof RuntimeException r ? r : new IllegalStateException(writer + " failed: " + f, f);
+        }
+    }
+
     /** Waits until the writer persisted every handed Ready and advances them (before a Ready carried out here). */
     private void awaitWriter() {
         while (!outstanding.isEmpty()) {
@@ -444,10 +447,7 @@ final class RaftLoop implements Runnable {
             if (outstanding.isEmpty()) {
                 return;
             }
-            Throwable f = writer.failure();
-            if (f != null) {
-                throw f instanceof RuntimeException r ? r : new IllegalStateException(writer + " failed: " + f, f);
-            }
+            rethrowWriterFailure();
             if (!running) {
                 return;
             }
