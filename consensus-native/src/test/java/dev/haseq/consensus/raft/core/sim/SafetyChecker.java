@@ -2,8 +2,11 @@ package dev.haseq.consensus.raft.core.sim;
 
 import dev.haseq.api.NodeId;
 import dev.haseq.api.storage.LogEntry;
+import dev.haseq.api.storage.TermAndVote;
+import dev.haseq.consensus.raft.core.CoreEvent;
 import dev.haseq.consensus.raft.core.Message;
 import dev.haseq.consensus.raft.core.RaftCore;
+import dev.haseq.consensus.raft.core.Ready;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +16,11 @@ import java.util.function.Consumer;
  * The invariants the simulation checks after every event: election safety (one leader per term),
  * log matching (by chain hashes of every appended prefix), committed entries never change (which
  * covers state machine safety and acknowledged writes never being lost), leader completeness, one
- * vote per node and term as seen on the wire, and no lease held while a newer leader exists.
+ * vote per node and term as seen on the wire and on durable state, durable terms never going
+ * back, entries applied in order without gaps, no lease held while a newer leader exists, a
+ * catching-up node never campaigns, and chunk acknowledgements never claim more snapshot bytes
+ * than the driver holds. The {@link SimDriver} feeds it what it sees; a violation goes to the
+ * {@code fail} callback, which throws.
  */
 final class SafetyChecker {
     private final Consumer<String> fail;
@@ -108,6 +115,50 @@ final class SafetyChecker {
         }
     }
 
+    /** One vote per term on durable state, and the durable term never goes back. */
+    void durableHardState(SimNode node, TermAndVote before, TermAndVote after) {
+        if (after.term() < before.term()) {
+            fail.accept(node + " durable term went back from " + before.term() + " to " + after.term());
+        }
+        if (after.term() == before.term() && before.votedFor().isPresent()
+                && !before.votedFor().equals(after.votedFor())) {
+            fail.accept(node + " voted twice in term " + after.term() + ": " + before.votedFor().get() + " then "
+                    + after.votedFor());
+        }
+    }
+
+    /** A node whose state machine is catching up never campaigns. */
+    void coreEvent(SimNode node, CoreEvent e) {
+        if (e instanceof CoreEvent.ElectionStarted && node.catchingUp) {
+            fail.accept(node + " started an election while its state machine is catching up");
+        }
+    }
+
+    /** The state machine applies every entry once, in order. */
+    void applying(SimNode node, LogEntry e) {
+        if (e.index() != node.smIndex + 1) {
+            fail.accept(node + " applies entry " + e.index() + " after " + node.smIndex + ": a gap or a repeat");
+        }
+    }
+
+    /**
+     * The core acknowledges only snapshot bytes its driver holds: every chunk answer in a Ready
+     * (not yet "installed") claims at most the partial snapshot the driver holds when the Ready
+     * is handed out.
+     */
+    void snapshotAnswers(SimNode node, Ready rd) {
+        for (Message m : rd.messagesAfterPersist()) {
+            if (m instanceof Message.InstallSnapshotResponse r && !r.done() && r.nextOffset() > 0) {
+                SimNode.PartialSnapshot p = node.partial;
+                if (p == null || p.index != r.snapshotIndex() || p.term != r.snapshotTerm() || p.size < r.nextOffset()) {
+                    fail.accept(node + " acknowledges " + r.nextOffset() + " bytes of snapshot " + r.snapshotIndex()
+                            + "@" + r.snapshotTerm() + " but its driver holds " + (p == null ? "no partial snapshot"
+                            : p.size + " bytes of " + p.index + "@" + p.term));
+                }
+            }
+        }
+    }
+
     /** Committed entries never change: the first chain recorded at an index is the only one allowed. */
     void expectCommitted(SimNode node, long index, long chain, String what) {
         if (index == 0) {
@@ -127,5 +178,4 @@ final class SafetyChecker {
                     + " than was committed before");
         }
     }
-
 }

@@ -1,25 +1,15 @@
 package dev.haseq.consensus.raft.core.sim;
 
 import dev.haseq.api.NodeId;
-import dev.haseq.api.consensus.Role;
-import dev.haseq.api.storage.LogEntry;
 import dev.haseq.api.storage.SnapshotMeta;
 import dev.haseq.consensus.raft.core.CoreConfig;
-import dev.haseq.consensus.raft.core.CoreEvent;
 import dev.haseq.consensus.raft.core.Message;
-import dev.haseq.consensus.raft.core.NotLeader;
-import dev.haseq.consensus.raft.core.Proposal;
 import dev.haseq.consensus.raft.core.RaftCore;
 import dev.haseq.consensus.raft.core.Ready;
-import dev.haseq.consensus.raft.core.SnapshotChunk;
-import dev.haseq.consensus.raft.core.sim.SimNode.Op;
 import dev.haseq.consensus.raft.core.sim.SimNode.SimSnapshot;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
@@ -31,7 +21,14 @@ import java.util.SplittableRandom;
  * slow disks, client proposals, leadership transfers, snapshots with compaction, catching-up
  * state machines. Every parameter derives from the seed, so a seed replays exactly.
  *
- * <p>After every event the {@link #check checkers} verify: at most one leader per term; log
+ * <p>This class is the orchestrator: the event queue and virtual time, the members' lifecycle
+ * (start, crash, restart), message delivery, the final heal and the liveness check. The parts:
+ * {@link SimNetwork} (the network model), {@link SimNode} (a member, its disk and state machine),
+ * {@link SimDriver} (how a member carries out its core's Readys), {@link SimClient} (proposals and
+ * their acknowledgements), {@link SafetyChecker} (the invariants), {@link RegularMix} and
+ * {@link SnapshotStall} (the two families of fault schedules).
+ *
+ * <p>After every event the {@link SafetyChecker checkers} verify: at most one leader per term; log
  * matching (chain hashes over every appended prefix); committed entries never change (which also
  * proves acknowledged client writes are never lost); leader completeness; state machine safety;
  * no double vote in a term on durable state; no lease held while another leader of a newer term
@@ -48,10 +45,10 @@ public final class Simulation {
     static final int ELECTION_TIMEOUT = 30;
     static final int LEASE = 5;
     static final int SEND_TIMEOUT = 4;
-    private static final int SNAP_COUNT = 3;
 
-    /** What a run did, for the test's totals. */
     /**
+     * What a run did, for the test's totals.
+     *
      * @param snapshotWritesRefused chunks the driver could not write where the core said (its
      *                              partial snapshot was dropped or cut short), reported as such
      * @param snapshotStoreFailures chunks whose write failed in the snapshot store, stopping the node
@@ -78,6 +75,8 @@ public final class Simulation {
     private long now;
     private long eventSeq;
     private long events;
+    /** A running hash of every event handled (time, order, kind, node, epoch): see {@link #eventDigest}. */
+    private long eventDigest;
 
     final SimNode[] nodes;
     private final NodeId[] ids;
@@ -85,16 +84,13 @@ public final class Simulation {
     private final CoreConfig[] configs;
     /** The snapshot-stall scenario's phases, or null for the regular mix. */
     private final SnapshotStall stall;
+    /** The regular mix's fault injection, or null for the snapshot stall. */
+    private final RegularMix mix;
 
     // fault parameters, all from the seed (set by the family: the regular mix or the stall)
     long faultEnd;
     double chunkCorruptRate;
     double snapshotReadFailRate;
-    private double crashWeight;
-    /** Frequent short crashes, often of the leader: the interleavings of Raft's Figure 8. */
-    private boolean crashStorm;
-    private double partitionWeight;
-    private long chaosMeanInterval;
     long clientMeanInterval;
     int snapshotPadding;
     long snapshotThreshold;
@@ -108,25 +104,14 @@ public final class Simulation {
     private long liveDeadline;
     private long liveBound;
     private long healedAt;
-    private long finalAckedIndex = -1;
     private boolean done;
-
-    // checker state
-    private final SafetyChecker checker = new SafetyChecker(this::fail);
-
-    // client state
-    private long clientSeq;
-    private final Map<Long, Pending> pending = new HashMap<>();
-    private long acked;
     private int crashes;
-    private int installs;
-    private int writesRefused;
-    private int storeFailures;
 
-    private record Pending(int node, long index, long term) {
-    }
+    private final SafetyChecker checker = new SafetyChecker(this::fail);
+    private final SimClient client = new SimClient(this);
+    private final SimDriver driver = new SimDriver(this, checker, client);
 
-    private enum Kind {
+    enum Kind {
         TICK, DELIVER, PERSIST, PROPOSE, CHAOS, RESTART, HEAL_LINKS, CATCHUP_END, HEAL_ALL, LIVENESS, SCENARIO
     }
 
@@ -163,10 +148,12 @@ public final class Simulation {
         net = new SimNetwork(n, rnd, (time, to, epoch, m) -> schedule(time, Kind.DELIVER, to, epoch, m), this::fail);
         if (stallFamily) {
             stall = new SnapshotStall(this);
+            mix = null;
             stall.drawParameters();
         } else {
             stall = null;
-            drawMixParameters();
+            mix = new RegularMix(this);
+            mix.drawParameters();
         }
         configs = new CoreConfig[n];
         for (int i = 0; i < n; i++) {
@@ -177,30 +164,6 @@ public final class Simulation {
             nodes[i].tickPeriod = TICK + rnd.nextInt(21) - 10; // +-1% clock rate skew
             nodes[i].diskLatency = pick(0, 0, 100, 800, 3000);
         }
-    }
-
-    private void drawMixParameters() {
-        faultEnd = TICK * (200 + rnd.nextInt(400));
-        net.dropRate = pick(0, 0, 0.01, 0.05, 0.15);
-        net.dupRate = pick(0, 0.01, 0.05);
-        net.minDelay = 20 + rnd.nextInt(200);
-        net.maxDelay = net.minDelay + pick(100, 500, 1500, 4000);
-        net.tailRate = pick(0, 0.01, 0.05);
-        net.tailMax = TICK * (rnd.nextInt(4) == 0 ? 3 * ELECTION_TIMEOUT : 10); // sometimes very stale messages
-        chunkCorruptRate = pick(0, 0, 0.1);
-        snapshotReadFailRate = pick(0, 0, 0.1);
-        crashStorm = rnd.nextInt(4) == 0;
-        crashWeight = crashStorm ? 6 : pick(0, 1, 2);
-        partitionWeight = pick(0, 1, 2);
-        chaosMeanInterval = TICK * (crashStorm ? 2 + rnd.nextInt(10) : 10 + rnd.nextInt(60));
-        clientMeanInterval = TICK * pick(1, 2, 5) / 2;
-        snapshotPadding = rnd.nextInt(1200);
-        snapshotThreshold = 4 + rnd.nextInt(40);
-        trailingLogs = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20);
-        maxEntriesBytes = rnd.nextInt(3) == 0 ? 1 : 16 + rnd.nextInt(600); // 1: one entry per append
-        maxInflight = 1 + rnd.nextInt(8);
-        chunkBytes = 32 + rnd.nextInt(700);
-        maxCommittedBytes = 16 + rnd.nextInt(4000);
     }
 
     long pick(long... options) {
@@ -220,7 +183,7 @@ public final class Simulation {
                 schedule(rnd.nextLong(TICK), Kind.TICK, node.idx, node.epoch, null);
             }
             if (stall == null) {
-                schedule(expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
+                schedule(expo(mix.chaosMeanInterval()), Kind.CHAOS, -1, 0, null);
                 schedule(expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
                 schedule(faultEnd, Kind.HEAL_ALL, -1, 0, null);
             } else {
@@ -238,6 +201,7 @@ public final class Simulation {
                     fail("simulation exceeded its time budget");
                 }
                 events++;
+                eventDigest = digest(eventDigest, ev);
                 dispatch(ev);
             }
         } catch (Failure f) {
@@ -248,8 +212,24 @@ public final class Simulation {
             throw f;
         }
         int terms = checker.leaderTerms();
-        return new Result(seed, nodes.length, events, acked, terms, crashes, installs, now, writesRefused,
-                storeFailures);
+        return new Result(seed, nodes.length, events, client.acked(), terms, crashes, driver.installs(), now,
+                driver.writesRefused(), driver.storeFailures());
+    }
+
+    private static long digest(long h, Event ev) {
+        h = h * 1_000_003L + ev.time;
+        h = h * 1_000_003L + ev.seq;
+        h = h * 1_000_003L + ev.kind.ordinal();
+        h = h * 1_000_003L + ev.node;
+        return h * 1_000_003L + ev.epoch;
+    }
+
+    /**
+     * A hash of the whole event sequence this run handled, so a refactoring can prove it changed
+     * nothing (see {@code SimulationDigestTest}); it never influences the run.
+     */
+    long eventDigest() {
+        return eventDigest;
     }
 
     private void dispatch(Event ev) {
@@ -272,19 +252,19 @@ public final class Simulation {
             }
             case PERSIST -> {
                 if (ev.epoch == node.epoch && node.alive) {
-                    persisted(node, (Ready) ev.payload);
+                    driver.persisted(node, (Ready) ev.payload);
                 }
             }
             case PROPOSE -> {
-                clientPropose();
+                client.proposeNext();
                 if (!healed) {
                     schedule(now + expo(clientMeanInterval), Kind.PROPOSE, -1, 0, null);
                 }
             }
             case CHAOS -> {
                 if (!healed) {
-                    chaos();
-                    schedule(now + expo(chaosMeanInterval), Kind.CHAOS, -1, 0, null);
+                    mix.chaos();
+                    schedule(now + expo(mix.chaosMeanInterval()), Kind.CHAOS, -1, 0, null);
                 }
             }
             case RESTART -> {
@@ -321,7 +301,7 @@ public final class Simulation {
         return now;
     }
 
-    private void schedule(long time, Kind kind, int node, int epoch, Object payload) {
+    void schedule(long time, Kind kind, int node, int epoch, Object payload) {
         queue.add(new Event(time, eventSeq++, kind, node, epoch, payload));
     }
 
@@ -345,12 +325,12 @@ public final class Simulation {
         node.core = new RaftCore(configs[node.idx], node.durableHard, node.visibleLog, meta,
                 new SplittableRandom(seed * 31 + node.idx * 1009L + node.incarnation));
         node.incarnation++;
-        drain(node);
+        driver.drain(node);
     }
 
     void crash(SimNode node) {
         loseVolatileState(node);
-        long down = crashStorm ? 1 + rnd.nextInt(2 * HEARTBEAT_TIMEOUT) : 2 + rnd.nextInt(60);
+        long down = crashStorm() ? 1 + rnd.nextInt(2 * HEARTBEAT_TIMEOUT) : 2 + rnd.nextInt(60);
         schedule(now + TICK * down, Kind.RESTART, node.idx, node.epoch, null);
     }
 
@@ -371,19 +351,7 @@ public final class Simulation {
         crashes++;
         node.alive = false;
         node.epoch++;
-        // What survives: the durable state plus a random prefix of the writes in flight (the last
-        // append possibly torn), as LogStore and StableStore promise.
-        int keep = node.pendingOps.isEmpty() ? 0 : rnd.nextInt(node.pendingOps.size() + 1);
-        for (int i = 0; i < keep; i++) {
-            Op op = node.pendingOps.poll();
-            if (i == keep - 1 && op instanceof SimNode.Append a && a.entries().size() > 1 && rnd.nextBoolean()) {
-                int n = 1 + rnd.nextInt(a.entries().size() - 1);
-                op = new SimNode.Append(a.seq(), a.entries().subList(0, n), Arrays.copyOf(a.chains(), n));
-            }
-            makeDurable(node, op);
-        }
-        node.pendingOps.clear();
-        node.partial = null;
+        int keep = driver.loseUnsyncedWrites(node);
         trace("CRASH " + node + (node.heldDown ? " (held down)" : "") + " (kept " + keep + " unsynced writes)");
     }
 
@@ -395,294 +363,9 @@ public final class Simulation {
         schedule(now + rnd.nextLong(TICK), Kind.TICK, node.idx, node.epoch, null);
     }
 
-    private void makeDurable(SimNode node, Op op) {
-        if (op instanceof SimNode.SaveHard h) {
-            var before = node.durableHard;
-            var after = h.value();
-            if (after.term() < before.term()) {
-                fail(node + " durable term went back from " + before.term() + " to " + after.term());
-            }
-            if (after.term() == before.term() && before.votedFor().isPresent()
-                    && !before.votedFor().equals(after.votedFor())) {
-                fail(node + " voted twice in term " + after.term() + ": " + before.votedFor().get() + " then "
-                        + after.votedFor());
-            }
-            node.durableHard = after;
-        } else {
-            SimNode.apply(op, node.durableLog);
-        }
-    }
-
-    // ======================================================================== the driver
-
-    private void afterEvent(SimNode node) {
-        drain(node);
-        checker.check(node, nodes);
-    }
-
-    private void drain(SimNode node) {
-        for (int guard = 0; node.alive && node.core.hasReady(); guard++) {
-            if (guard > 10_000) {
-                fail(node + " produces Readys endlessly");
-            }
-            handleReady(node, node.core.ready());
-        }
-    }
-
-    private void handleReady(SimNode node, Ready rd) {
-        RaftCore core = node.core;
-        checkSnapshotAnswers(node, rd);
-        for (Message m : rd.messages()) {
-            send(m);
-        }
-        List<Runnable> after = new ArrayList<>();
-        for (Ready.SnapshotWrite w : rd.snapshotWrites()) {
-            writeChunk(node, w, after);
-        }
-        long seq = rd.sequence();
-        rd.hardState().ifPresent(h -> queueOp(node, new SimNode.SaveHard(seq, h)));
-        if (rd.truncateAfter() != Ready.NONE) {
-            queueOp(node, new SimNode.Truncate(seq, rd.truncateAfter()));
-        }
-        if (rd.compactUpTo() != Ready.NONE) {
-            long upTo = rd.compactUpTo();
-            MemLog v = node.visibleLog;
-            long upToTerm;
-            long upToChain;
-            SimSnapshot s = null;
-            for (SimSnapshot x : node.snapshots) {
-                if (x.index() == upTo) {
-                    s = x; // snapshots hold only committed state, so one chain per index
-                }
-            }
-            if (s != null) {
-                upToTerm = s.term();
-                upToChain = s.chain();
-            } else if (v.has(upTo) || upTo == v.firstIndex() - 1) {
-                upToTerm = upTo == v.firstIndex() - 1 ? -1 : v.term(upTo);
-                upToChain = v.chain(upTo);
-            } else {
-                fail(node + " asked to compact up to " + upTo + " which is neither in its log ("
-                        + v.firstIndex() + ".." + v.lastIndex() + ") nor a snapshot it holds");
-                return;
-            }
-            queueOp(node, new SimNode.Compact(seq, upTo, upToTerm, upToChain));
-        }
-        if (!rd.entries().isEmpty()) {
-            List<LogEntry> es = rd.entries();
-            MemLog v = node.visibleLog;
-            if (es.get(0).index() != v.lastIndex() + 1) {
-                fail(node + " Ready #" + seq + " appends from " + es.get(0).index() + " but its log ends at "
-                        + v.lastIndex());
-            }
-            long[] chains = new long[es.size()];
-            long prev = v.chain(v.lastIndex());
-            for (int i = 0; i < es.size(); i++) {
-                LogEntry e = es.get(i);
-                prev = Chain.next(prev, e.term(), e.data());
-                chains[i] = prev;
-                checker.entryAppended(node, e, prev);
-            }
-            queueOp(node, new SimNode.Append(seq, es, chains));
-        }
-        rd.softState().ifPresent(st -> {
-            trace(node + " soft " + st);
-            if (st.role() == Role.LEADER) {
-                checker.onLeader(node, st.term());
-            }
-        });
-        for (Ready.SnapshotRead r : rd.snapshotReads()) {
-            after.add(() -> serveSnapshotRead(node, r));
-        }
-        for (CoreEvent e : rd.events()) {
-            trace(node + " event " + e);
-            if (e instanceof CoreEvent.ElectionStarted && node.catchingUp) {
-                fail(node + " started an election while its state machine is catching up");
-            }
-        }
-        long delay = node.diskLatency == 0 ? 0 : rnd.nextLong(node.diskLatency * 2);
-        if (!rd.mustSync() && rd.entries().isEmpty()) {
-            delay = 0;
-        }
-        node.diskFreeAt = Math.max(node.diskFreeAt, now + delay);
-        schedule(node.diskFreeAt, Kind.PERSIST, node.idx, node.epoch, rd);
-        for (Runnable r : after) {
-            if (node.alive && node.core == core) {
-                r.run();
-            }
-        }
-    }
-
-    /**
-     * The core acknowledges only snapshot bytes its driver holds: every chunk answer in a Ready
-     * (not yet "installed") claims at most the partial snapshot the driver holds when the Ready
-     * is handed out.
-     */
-    private void checkSnapshotAnswers(SimNode node, Ready rd) {
-        for (Message m : rd.messagesAfterPersist()) {
-            if (m instanceof Message.InstallSnapshotResponse r && !r.done() && r.nextOffset() > 0) {
-                SimNode.PartialSnapshot p = node.partial;
-                if (p == null || p.index != r.snapshotIndex() || p.term != r.snapshotTerm() || p.size < r.nextOffset()) {
-                    fail(node + " acknowledges " + r.nextOffset() + " bytes of snapshot " + r.snapshotIndex() + "@"
-                            + r.snapshotTerm() + " but its driver holds " + (p == null ? "no partial snapshot"
-                            : p.size + " bytes of " + p.index + "@" + p.term));
-                }
-            }
-        }
-    }
-
-    private void queueOp(SimNode node, Op op) {
-        if (!(op instanceof SimNode.SaveHard h)) {
-            SimNode.apply(op, node.visibleLog);
-        } else {
-            node.visibleHard = h.value();
-        }
-        node.pendingOps.add(op);
-    }
-
-    private void persisted(SimNode node, Ready rd) {
-        while (!node.pendingOps.isEmpty() && node.pendingOps.peek().seq() <= rd.sequence()) {
-            makeDurable(node, node.pendingOps.poll());
-        }
-        for (Message m : rd.messagesAfterPersist()) {
-            if (m instanceof Message.VoteResponse v && v.granted()) {
-                checker.voteGranted(node, v);
-            }
-            send(m);
-        }
-        rd.installSnapshot().ifPresent(meta -> {
-            SimSnapshot s = node.snapshotAt(meta.index(), meta.term());
-            if (s == null) {
-                fail(node + " was told to install snapshot " + meta.index() + "@" + meta.term()
-                        + " which is not in its snapshot store");
-            }
-            trace(node + " installs snapshot " + meta.index() + "@" + meta.term());
-            installs++;
-            node.restoreStateMachine(s);
-            node.lastSnapshotIndex = Math.max(node.lastSnapshotIndex, s.index());
-            checker.expectCommitted(node, s.index(), s.chain(), "installed snapshot");
-        });
-        for (LogEntry e : rd.committedEntries()) {
-            apply(node, e);
-        }
-        if (node.smIndex - node.lastSnapshotIndex >= snapshotThreshold && node.smIndex > 0) {
-            SimSnapshot s = SimSnapshot.of(node.smIndex, node.smTerm, node.smChain, rnd.nextInt(snapshotPadding + 1),
-                    rnd);
-            node.storeSnapshot(s, SNAP_COUNT);
-            node.lastSnapshotIndex = s.index();
-            node.core.snapshotTaken(s.index(), s.term());
-            trace(node + " took snapshot " + s.index());
-        }
-        node.core.advance(rd);
-        afterEvent(node);
-    }
-
-    private void apply(SimNode node, LogEntry e) {
-        if (e.index() != node.smIndex + 1) {
-            fail(node + " applies entry " + e.index() + " after " + node.smIndex + ": a gap or a repeat");
-        }
-        node.smChain = Chain.next(node.smChain, e.term(), e.data());
-        node.smIndex = e.index();
-        node.smTerm = e.term();
-        checker.expectCommitted(node, e.index(), node.smChain, "applied entry");
-        if (e.data().length >= 8) {
-            long id = ByteBuffer.wrap(e.data()).getLong();
-            Pending p = pending.get(id);
-            if (p != null && p.node == node.idx && p.index == e.index() && p.term == e.term()) {
-                pending.remove(id);
-                acked++;
-                if (healed && finalAckedIndex < 0 && id < 0) {
-                    finalAckedIndex = e.index();
-                    trace("final proposal committed at " + e.index());
-                }
-            }
-        }
-    }
-
-    /**
-     * The driver's snapshot receiving, as {@code node.SnapshotReceiver} does it: a chunk that
-     * does not continue the partial snapshot is reported failed with the bytes still held, a
-     * storage failure stops the node (fail-stop, modelled as a crash), every other chunk is
-     * reported written. A non-continuing chunk the schedule did not cause (by dropping or cutting
-     * the partial snapshot) means the core and the driver disagree: a failure.
-     */
-    private void writeChunk(SimNode node, Ready.SnapshotWrite w, List<Runnable> after) {
-        if (stall != null && stall.storageFails(node)) {
-            int epoch = node.epoch;
-            storeFailures++;
-            trace(node + " snapshot store fails writing chunk at " + w.offset() + ": the node stops");
-            at(now, () -> {
-                if (node.alive && node.epoch == epoch) {
-                    crash(node);
-                }
-            });
-            return; // nothing reported: the Raft loop died in the middle of this Ready
-        }
-        boolean injected = w.offset() > 0 && stall != null && stall.losePartial(node, w);
-        if (w.offset() == 0) {
-            node.partial = new SimNode.PartialSnapshot(w.snapshotIndex(), w.snapshotTerm(), w.totalSize(), w.checksum());
-        }
-        SimNode.PartialSnapshot p = node.partial;
-        boolean ours = p != null && p.index == w.snapshotIndex() && p.term == w.snapshotTerm() && p.total == w.totalSize()
-                && p.crc == w.checksum();
-        if (!ours || p.size != w.offset()) {
-            if (!injected) {
-                fail(node + " got snapshot chunk at " + w.offset() + " of " + w.snapshotIndex() + " that does not "
-                        + "continue the partial snapshot " + (p == null ? "none" : p.index + " size " + p.size));
-            }
-            writesRefused++;
-            long resume = ours && p.size < w.offset() ? p.size : 0;
-            if (resume == 0) {
-                node.partial = null;
-            }
-            trace(node + " cannot continue snapshot " + w.snapshotIndex() + " at " + w.offset() + ", holds " + resume);
-            after.add(() -> node.core.snapshotWriteFailed(w, resume));
-            return;
-        }
-        System.arraycopy(w.data(), 0, p.bytes, p.size, w.data().length);
-        p.size += w.data().length;
-        if (!w.last()) {
-            after.add(() -> node.core.snapshotChunkWritten(w));
-        } else {
-            node.partial = null;
-            byte[] bytes = p.bytes;
-            if (rnd.nextDouble() < chunkCorruptRate && bytes.length > 0) {
-                bytes = bytes.clone();
-                bytes[rnd.nextInt(bytes.length)] ^= 0x40; // a bit flipped on the way to disk
-            }
-            boolean ok = p.size == p.total && SimSnapshot.crc(bytes) == p.crc;
-            if (ok) {
-                SimSnapshot s = SimSnapshot.parse(bytes);
-                if (s.index() != p.index || s.term() != p.term) {
-                    fail(node + " received snapshot bytes of " + s.index() + " labelled " + p.index);
-                }
-                node.storeSnapshot(s, SNAP_COUNT);
-                node.snapshotsReceived++;
-            }
-            trace(node + " received snapshot " + p.index + (ok ? "" : " CORRUPT"));
-            after.add(() -> node.core.snapshotReceived(p.index, p.term, ok));
-        }
-        if (stall != null) {
-            stall.chunkWritten(node, w.last());
-        }
-    }
-
-    private void serveSnapshotRead(SimNode node, Ready.SnapshotRead r) {
-        SimSnapshot s = node.latestSnapshot();
-        if (s == null || rnd.nextDouble() < snapshotReadFailRate) {
-            node.core.snapshotReadFailed(r.peer(), "simulated read failure");
-            return;
-        }
-        long offset = s.index() == r.snapshotIndex() && s.term() == r.snapshotTerm() ? r.offset() : 0;
-        int len = (int) Math.min(r.maxBytes(), s.bytes().length - offset);
-        byte[] data = Arrays.copyOfRange(s.bytes(), (int) offset, (int) offset + len);
-        node.core.snapshotChunkRead(new SnapshotChunk(r.peer(), s.index(), s.term(), s.bytes().length, s.crc(), offset,
-                data));
-    }
-
     // ======================================================================== network
 
-    private void send(Message m) {
+    void send(Message m) {
         int from = index(m.from());
         net.send(m, from, index(m.to()), nodes[from].epoch, now);
     }
@@ -701,7 +384,12 @@ public final class Simulation {
             trace("deliver " + m);
         }
         to.core.step(m);
-        afterEvent(to);
+        driver.afterEvent(to);
+    }
+
+    /** After the core of {@code node} took an input (see {@link SimDriver#afterEvent}). */
+    void afterEvent(SimNode node) {
+        driver.afterEvent(node);
     }
 
     private int index(NodeId id) {
@@ -713,150 +401,20 @@ public final class Simulation {
         throw new IllegalArgumentException("unknown node " + id);
     }
 
-    // ======================================================================== client and chaos
+    // ======================================================================== heal and liveness
 
-    private void clientPropose() {
-        SimNode target = null;
-        if (rnd.nextInt(10) != 0) {
-            for (SimNode n : nodes) {
-                if (n.alive && n.core.isLeader()) {
-                    target = n;
-                }
-            }
-        }
-        if (target == null) {
-            target = nodes[rnd.nextInt(nodes.length)];
-        }
-        propose(target, ++clientSeq);
-        if (crashStorm && !healed && target.alive && target.core.isLeader() && rnd.nextInt(8) == 0) {
-            crash(target); // dies with the new entry only (or hardly) on its own disk: Raft's Figure 8
-        }
+    /** Frequent short crashes (regular mix only), often of the leader: Raft's Figure 8. */
+    boolean crashStorm() {
+        return mix != null && mix.crashStorm();
     }
 
-    private void propose(SimNode target, long id) {
-        if (!target.alive) {
-            return;
-        }
-        byte[] data = new byte[8 + rnd.nextInt(64)];
-        ByteBuffer.wrap(data).putLong(id);
-        try {
-            Proposal p = target.core.propose(data);
-            pending.put(id, new Pending(target.idx, p.index(), p.term()));
-            trace(target + " proposed #" + id + " at " + p.index() + "@" + p.term());
-        } catch (NotLeader e) {
-            return;
-        }
-        afterEvent(target);
+    /** Whether the final heal happened: faults and regular proposals have stopped. */
+    boolean healed() {
+        return healed;
     }
 
-    private void chaos() {
-        double total = crashWeight + partitionWeight + 3;
-        double r = rnd.nextDouble() * total;
-        if (r < crashWeight) {
-            SimNode n = nodes[rnd.nextInt(nodes.length)];
-            if (rnd.nextBoolean()) {
-                for (SimNode x : nodes) {
-                    if (x.alive && x.core.isLeader()) {
-                        n = x;
-                    }
-                }
-            }
-            if (n.alive) {
-                crash(n);
-            }
-            return;
-        }
-        r -= crashWeight;
-        if (r < partitionWeight) {
-            partition();
-            return;
-        }
-        r -= partitionWeight;
-        switch ((int) r) {
-            case 0 -> {
-                for (SimNode n : nodes) {
-                    if (n.alive && n.core.isLeader()) {
-                        Optional<NodeId> target = rnd.nextBoolean() ? Optional.empty()
-                                : Optional.of(ids[(n.idx + 1 + rnd.nextInt(nodes.length - 1)) % nodes.length]);
-                        try {
-                            NodeId chosen = n.core.transferLeadership(target);
-                            trace(n + " transfers leadership to " + chosen);
-                        } catch (IllegalStateException | NotLeader e) {
-                            trace(n + " cannot transfer: " + e.getMessage());
-                        }
-                        afterEvent(n);
-                    }
-                }
-            }
-            case 1 -> {
-                SimNode n = nodes[rnd.nextInt(nodes.length)];
-                if (n.alive && !n.catchingUp) {
-                    n.catchingUp = true;
-                    n.core.setCatchingUp(true);
-                    trace(n + " is catching up");
-                    schedule(now + TICK * (5 + rnd.nextInt(80)), Kind.CATCHUP_END, n.idx, n.epoch, null);
-                }
-            }
-            default -> {
-                SimNode n = nodes[rnd.nextInt(nodes.length)];
-                n.diskLatency = pick(0, 100, 800, 3000, 8000);
-            }
-        }
-    }
-
-    private void partition() {
-        int n = nodes.length;
-        net.unblockAll();
-        boolean[][] blocked = net.blocked;
-        switch (rnd.nextInt(4)) {
-            case 0 -> { // isolate one node (often the leader)
-                int victim = rnd.nextInt(n);
-                for (SimNode x : nodes) {
-                    if (x.alive && x.core.isLeader() && rnd.nextBoolean()) {
-                        victim = x.idx;
-                    }
-                }
-                for (int j = 0; j < n; j++) {
-                    blocked[victim][j] = blocked[j][victim] = j != victim;
-                }
-                trace("partition: isolate " + ids[victim]);
-            }
-            case 1 -> { // split into two groups
-                boolean[] side = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    side[i] = rnd.nextBoolean();
-                }
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < n; j++) {
-                        blocked[i][j] = side[i] != side[j];
-                    }
-                }
-                trace("partition: split " + Arrays.toString(side));
-            }
-            case 2 -> { // asymmetric: a node hears nobody but is heard (or the reverse)
-                int victim = rnd.nextInt(n);
-                boolean deaf = rnd.nextBoolean();
-                for (int j = 0; j < n; j++) {
-                    if (j != victim) {
-                        if (deaf) {
-                            blocked[j][victim] = true;
-                        } else {
-                            blocked[victim][j] = true;
-                        }
-                    }
-                }
-                trace("partition: " + ids[victim] + (deaf ? " deaf" : " mute"));
-            }
-            default -> { // random one-way links
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < n; j++) {
-                        blocked[i][j] = i != j && rnd.nextInt(4) == 0;
-                    }
-                }
-                trace("partition: random one-way links");
-            }
-        }
-        schedule(now + TICK * (5 + rnd.nextInt(100)), Kind.HEAL_LINKS, -1, 0, null);
+    SnapshotStall stall() {
+        return stall;
     }
 
     void healAll() {
@@ -902,6 +460,7 @@ public final class Simulation {
 
     /** After healing: a leader must commit a fresh proposal, and every node must apply it, in bounded time. */
     private void liveness() {
+        long finalAckedIndex = client.finalAckedIndex();
         if (now > liveDeadline) {
             StringBuilder s = new StringBuilder();
             for (SimNode n : nodes) {
@@ -919,11 +478,7 @@ public final class Simulation {
         if (finalAckedIndex < 0) {
             for (SimNode n : nodes) {
                 if (n.core.isLeader() && !n.core.isTransferring() && n.core.commitIndex() >= n.core.lastIndex() - 5) {
-                    boolean waiting = pending.values().stream().anyMatch(p -> p.node == n.idx
-                            && p.term == n.core.term() && p.index > n.core.commitIndex());
-                    if (!waiting) {
-                        propose(n, -(++clientSeq));
-                    }
+                    client.proposeFreshUnlessPending(n);
                 }
             }
         } else {
