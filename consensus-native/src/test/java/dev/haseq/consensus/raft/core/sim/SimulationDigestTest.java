@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Fingerprints of the simulator's behaviour, for refactorings of the test harness that must not
@@ -21,10 +22,8 @@ class SimulationDigestTest {
     private static final long STALL_SCHEDULES = Long.getLong("sim.digestStallSchedules", 500);
 
     @Test
+    @EnabledIfSystemProperty(named = "sim.digest", matches = "true")
     void printsTheTraceDigestOfEachFamily() throws NoSuchAlgorithmException {
-        if (!Boolean.getBoolean("sim.digest")) {
-            return;
-        }
         String mix = digest(SCHEDULES, seed -> new Simulation(seed, true));
         String stall = digest(STALL_SCHEDULES, seed -> Simulation.snapshotStall(seed, true));
         System.out.println("simulation digest: regular mix seeds 1.." + SCHEDULES + " sha256=" + mix);
