@@ -101,14 +101,33 @@ public final class FileSnapshotStore implements SnapshotStore {
 
     @Override
     public Optional<Reader> openLatest() {
+        return openLatest(false);
+    }
+
+    /**
+     * @param settled whether the caller holds the monitor, under which publication (rename, then
+     *                retention deletes) cannot run, so the directory listing is consistent
+     */
+    private Optional<Reader> openLatest(boolean settled) {
         checkOpen();
         List<String> corrupt = new ArrayList<>();
-        for (SnapshotMeta meta : list()) {
+        List<SnapshotMeta> listed = list();
+        if (listed.isEmpty() && !settled) {
+            // A directory listing that runs while a snapshot is published can miss both the new
+            // name (renamed in behind the listing's position) and the old ones (deleted ahead of
+            // it): "no snapshot" is only believed from a listing taken under the monitor.
+            return openLatestAfterRace();
+        }
+        for (SnapshotMeta meta : listed) {
             Path file = dir.resolve(SnapshotFormat.fileName(meta));
             try {
                 return Optional.of(SnapshotFileReader.open(file, meta));
             } catch (NoSuchFileException e) {
                 // Deleted by retention after we listed it: a newer one exists; look again below.
+                if (settled) {
+                    throw new StorageException("snapshot " + file + " vanished while the store was settled: "
+                            + "is another process writing to " + dir + "?", e);
+                }
                 return openLatestAfterRace();
             } catch (SnapshotFileReader.CorruptSnapshotException e) {
                 LOG.log(Level.WARNING, "skipping corrupt snapshot {0}: {1}", file, e.getMessage());
@@ -129,7 +148,7 @@ public final class FileSnapshotStore implements SnapshotStore {
     private Optional<Reader> openLatestAfterRace() {
         // Publication holds the monitor, so listing under it sees a settled directory.
         synchronized (this) {
-            return openLatest();
+            return openLatest(true);
         }
     }
 

@@ -146,4 +146,38 @@ class FileSnapshotStoreTest {
     void snapCountBelowOneIsRejected() {
         assertThatThrownBy(() -> open(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snap_count");
     }
+
+    @Test
+    void aReaderNeverSeesNoSnapshotWhilePublicationAndRetentionRun() throws Exception {
+        // A directory listing racing a publication (rename in, then retention deletes) can miss every
+        // name; openLatest must not report "no snapshot" then. snap_count 1 maximizes deletions.
+        try (FileSnapshotStore s = open(1)) {
+            commit(s, 1, 1, new byte[16]);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger empty = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                for (int k = 0; k < 1_000_000 && !stop.get(); k++) {
+                    java.util.Optional<SnapshotStore.Reader> r = s.openLatest();
+                    if (r.isEmpty()) {
+                        empty.incrementAndGet();
+                    } else {
+                        try (SnapshotStore.Reader open = r.get()) {
+                            reads.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            try {
+                for (long i = 2; i <= 400; i++) {
+                    commit(s, i, 1, new byte[16]);
+                }
+            } finally {
+                stop.set(true);
+                reader.join(30_000);
+            }
+            assertThat(empty.get()).as("openLatest answered 'no snapshot' while one existed").isZero();
+            assertThat(reads.get()).isPositive();
+        }
+    }
 }
