@@ -27,8 +27,9 @@ import java.util.Optional;
  * skips (and reports) corrupt files; when files exist but none verifies it throws rather than
  * answer "no snapshot", which would make a node whose log was compacted look new.
  *
- * <p>Thread-safe: publication and retention run under the store's monitor; readers and listing
- * need no lock (a file deleted under a reader stays readable through its open channel).
+ * <p>Thread-safe: publication, retention and listing run under the store's monitor (so a listing
+ * always sees a settled directory); reading needs no lock (a file deleted under a reader stays
+ * readable through its open channel).
  */
 public final class FileSnapshotStore implements SnapshotStore {
     private static final System.Logger LOG = System.getLogger(FileSnapshotStore.class.getName());
@@ -101,33 +102,14 @@ public final class FileSnapshotStore implements SnapshotStore {
 
     @Override
     public Optional<Reader> openLatest() {
-        return openLatest(false);
-    }
-
-    /**
-     * @param settled whether the caller holds the monitor, under which publication (rename, then
-     *                retention deletes) cannot run, so the directory listing is consistent
-     */
-    private Optional<Reader> openLatest(boolean settled) {
         checkOpen();
         List<String> corrupt = new ArrayList<>();
-        List<SnapshotMeta> listed = list();
-        if (listed.isEmpty() && !settled) {
-            // A directory listing that runs while a snapshot is published can miss both the new
-            // name (renamed in behind the listing's position) and the old ones (deleted ahead of
-            // it): "no snapshot" is only believed from a listing taken under the monitor.
-            return openLatestAfterRace();
-        }
-        for (SnapshotMeta meta : listed) {
+        for (SnapshotMeta meta : list()) {
             Path file = dir.resolve(SnapshotFormat.fileName(meta));
             try {
                 return Optional.of(SnapshotFileReader.open(file, meta));
             } catch (NoSuchFileException e) {
                 // Deleted by retention after we listed it: a newer one exists; look again below.
-                if (settled) {
-                    throw new StorageException("snapshot " + file + " vanished while the store was settled: "
-                            + "is another process writing to " + dir + "?", e);
-                }
                 return openLatestAfterRace();
             } catch (SnapshotFileReader.CorruptSnapshotException e) {
                 LOG.log(Level.WARNING, "skipping corrupt snapshot {0}: {1}", file, e.getMessage());
@@ -148,12 +130,18 @@ public final class FileSnapshotStore implements SnapshotStore {
     private Optional<Reader> openLatestAfterRace() {
         // Publication holds the monitor, so listing under it sees a settled directory.
         synchronized (this) {
-            return openLatest(true);
+            return openLatest();
         }
     }
 
+    /**
+     * Under the monitor, which publication holds: a directory listing that ran while a snapshot is
+     * published could miss both the new name (renamed in behind the listing's position) and the
+     * old ones (deleted ahead of it), and answer "no snapshot" while there is one. Publication
+     * takes milliseconds, so a lister waits at most that long.
+     */
     @Override
-    public List<SnapshotMeta> list() {
+    public synchronized List<SnapshotMeta> list() {
         List<SnapshotMeta> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SnapshotFormat.SUFFIX)) {
             for (Path p : ds) {
