@@ -9,10 +9,11 @@ import dev.haseq.launcher.wiring.NodeStartException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -99,8 +100,7 @@ final class StartCommand implements Callable<Integer> {
             fail(log, err, "cannot build the node: " + e.getMessage(), e);
             return 1;
         }
-        java.util.concurrent.atomic.AtomicReference<Throwable> consensusFailure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> consensusFailure = new AtomicReference<>();
         node.onConsensusFailure(cause -> {
             consensusFailure.compareAndSet(null, cause);
             signals.request("a fatal consensus error (" + cause + ")");

@@ -22,12 +22,13 @@ import dev.haseq.node.mempool.Mempool;
 import dev.haseq.node.metrics.NodeMetrics;
 import dev.haseq.node.producer.BlockProducer;
 import dev.haseq.node.time.ExecutorScheduler;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import jakarta.inject.Inject;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +176,7 @@ public final class HaseqNode implements AutoCloseable {
      * error ({@link ConsensusListener#failed}): the node then no longer takes part in the cluster,
      * so the process should stop and let its supervisor restart it.
      */
-    public void onConsensusFailure(java.util.function.Consumer<Throwable> action) {
+    public void onConsensusFailure(Consumer<Throwable> action) {
         consensus.addListener(new ConsensusListener() {
             @Override
             public void failed(Throwable cause) {

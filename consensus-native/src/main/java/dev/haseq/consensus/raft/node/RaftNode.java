@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
@@ -65,7 +66,7 @@ public final class RaftNode implements ConsensusNode {
     private final RandomGenerator random;
     private final Clock clock;
     private final Listeners listeners = new Listeners();
-    private final java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean failedOnce = new AtomicBoolean();
     private final Object lifecycle = new Object();
     private LogStore logStore;
     private StableStore stableStore;
