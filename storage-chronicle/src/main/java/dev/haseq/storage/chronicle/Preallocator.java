@@ -234,6 +234,11 @@ final class Preallocator implements AutoCloseable {
         }
     }
 
+    /** Whether a zeroing thread exists (for tests). */
+    boolean active() {
+        return thread != null;
+    }
+
     /** How far the current file is zero-filled (for tests). */
     long zeroedTo() {
         lock.lock();

@@ -117,7 +117,7 @@ class PreallocatorTest {
                 q.append(entry(i));
             }
             q.sync();
-            Thread.sleep(50);
+            assertThat(q.preallocator().active()).as("a zeroing thread").isFalse();
             assertThat(q.preallocator().zeroedTo()).isZero();
         }
     }
