@@ -345,7 +345,8 @@ final class RaftLoop implements Runnable {
         advancePersisted();
         while (running && core.hasReady()) {
             Ready rd = core.ready();
-            if (pipelined(rd) && (core.isLeader() || !outstanding.isEmpty())) {
+            boolean persists = !rd.entries().isEmpty() || rd.mustSync();
+            if (pipelined(rd) && (!outstanding.isEmpty() || core.isLeader() && persists)) {
                 hand(rd);
                 continue;
             }
@@ -362,11 +363,12 @@ final class RaftLoop implements Runnable {
      * The common Readys (sends, entries to append, acknowledgements, committed entries) go through
      * the {@link LogWriter}; the rare ones that save the hard state, change roles, truncate,
      * compact or move snapshots are carried out here once every earlier one is persisted, exactly
-     * in the order {@link Ready} prescribes. A follower whose writer is idle also persists here
-     * (usually on the I/O thread that read the entries): its acknowledgement then leaves from that
-     * event loop without two thread wake-ups, and entries arriving meanwhile wait in the socket and
-     * share the next sync, so nothing is lost for throughput; a leader always hands over, so it keeps
-     * sending and counting acknowledgements while its own fsync runs.
+     * in the order {@link Ready} prescribes. So is any Ready while nothing is with the writer if it
+     * has nothing to persist (a leader's commit-only Readys, heartbeat answers) or belongs to a
+     * follower: the follower then persists here, usually on the I/O thread that read the entries,
+     * so its acknowledgement leaves from that event loop without two thread wake-ups, and entries
+     * arriving meanwhile wait in the socket and share the next sync. A leader always hands its
+     * entries over, so it keeps sending and counting acknowledgements while its own fsync runs.
      */
     private static boolean pipelined(Ready rd) {
         return rd.hardState().isEmpty() && rd.softState().isEmpty() && rd.snapshotWrites().isEmpty()
@@ -381,17 +383,6 @@ final class RaftLoop implements Runnable {
         }
         for (CoreEvent e : rd.events()) {
             event(e);
-        }
-        boolean persists = !rd.entries().isEmpty() || rd.mustSync();
-        if (outstanding.isEmpty() && !persists) { // nothing to wait for: carried out at once
-            for (Message m : rd.messagesAfterPersist()) {
-                send(m);
-            }
-            if (!rd.committedEntries().isEmpty()) {
-                applier.submit(new Applier.Apply(rd.committedEntries()));
-            }
-            core.advance(rd);
-            return;
         }
         LogWriter.Job job = new LogWriter.Job(rd);
         if (!rd.committedEntries().isEmpty()) {
