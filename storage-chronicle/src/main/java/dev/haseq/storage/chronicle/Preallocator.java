@@ -16,13 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Why.</b> Chronicle's cycle files are sparse and written through a memory mapping. The
  * first write to a page in a hole costs a page fault that reserves a block, and the next fdatasync
- * must then allocate the blocks and commit the file system's journal as well as flush the data. On
- * the reference machine (ext4 on a virtio disk) that makes a 1 KiB append + fdatasync ~1.7x as
+ * must then allocate the blocks and write the allocation metadata (inode, extent tree; through the
+ * journal on a journalling file system) as well as flush the data. On the reference machine (ext4
+ * without a journal, on a virtio disk) that makes a 1 KiB append + fdatasync ~1.7x as
  * slow as an overwrite of an allocated block, and a 64-entry batch sync ~1.5x as slow; in the
  * three-replica Raft benchmark, where every entry pays such a sync on a majority, it cut
  * throughput by more than half. Chronicle's own pretoucher is an Enterprise feature (a no-op here),
- * and {@code fallocate} would leave "unwritten" extents whose conversion still goes through the
- * journal; so this class writes actual zeros and fdatasyncs them once, off the writer's path.
+ * and {@code fallocate} would leave "unwritten" extents whose conversion is still a metadata write
+ * at the next sync; so this class writes actual zeros and fdatasyncs them once, off the writer's path.
  *
  * <p><b>Safety.</b> Zeroing never changes what a reader sees: it only writes zeros over bytes that
  * are zero. The appender holds {@link #lock()} while it writes an excerpt and reports the file

@@ -39,7 +39,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * the last sync, which on Linux writes back pages dirtied through Chronicle's memory mapping, and
  * fsyncs the directory (and Chronicle's metadata file) whenever a new cycle file was created.
  * A {@link Preallocator} keeps the blocks just past the write position allocated and zero-filled,
- * so those fdatasyncs flush data instead of allocating blocks through the journal.
+ * so those fdatasyncs flush data instead of also writing block-allocation metadata.
  *
  * <p><b>Threads.</b> {@link #append} and {@link #sync} from one writer at a time (callers hold
  * their own lock); {@link #read} from any thread: each read borrows a tailer from a pool, so
