@@ -1,15 +1,12 @@
 package dev.haseq.storage.chronicle;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,8 +16,9 @@ import java.util.zip.CRC32C;
  * entry (which leaves an empty log whose next index is {@code upToIndex + 1}).
  *
  * <p>Layout: magic {@code "HQCM"} (4 bytes), version u8 = 1, compactedThrough i64, crc32c u32 over
- * the bytes before it. Replaced atomically (temp file, fsync, rename, fsync of the directory), so a
- * crash leaves either the old or the new value. Not thread-safe; the log's writer calls it.
+ * the bytes before it. Replaced atomically ({@link AtomicFiles#replace}: temp file, fsync, rename,
+ * fsync of the directory), so a crash leaves either the old or the new value. Not thread-safe; the
+ * log's writer calls it.
  */
 final class CompactionMarker {
     static final String FILE_NAME = "haseq-compaction";
@@ -66,26 +64,7 @@ final class CompactionMarker {
         buf.putInt(MAGIC).put((byte) VERSION).putLong(compactedThrough);
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 0, SIZE - 4);
-        buf.putInt((int) crc.getValue()).flip();
-        Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        Path file = dir.resolve(FILE_NAME);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new StorageException("the file system of " + dir + " cannot rename atomically; the Raft log"
-                        + " needs one that can (ext4, xfs)", e);
-            }
-            FileSync.forceDirectory(dir);
-        } catch (IOException e) {
-            throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        buf.putInt((int) crc.getValue());
+        AtomicFiles.replace(dir.resolve(FILE_NAME), buf.array());
     }
 }

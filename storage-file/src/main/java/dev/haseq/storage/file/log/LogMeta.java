@@ -1,7 +1,7 @@
 package dev.haseq.storage.file.log;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.StorageException;
-import dev.haseq.storage.file.io.DurableFiles;
 import dev.haseq.storage.file.io.StampedHeader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +52,6 @@ final class LogMeta {
     }
 
     static void write(Path dir, long firstIndex) {
-        DurableFiles.replace(dir.resolve(FILE_NAME), StampedHeader.encode(MAGIC, firstIndex));
+        AtomicFiles.replace(dir.resolve(FILE_NAME), StampedHeader.encode(MAGIC, firstIndex));
     }
 }

@@ -2,6 +2,7 @@ package dev.haseq.storage.file.stable;
 
 import dev.haseq.api.codec.CodecException;
 import dev.haseq.api.codec.Codecs;
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.RaftLayout;
 import dev.haseq.api.storage.StableStore;
 import dev.haseq.api.storage.StorageException;
@@ -34,7 +35,7 @@ public final class FileStableStore implements StableStore {
         DurableFiles.createDirectories(dir);
         Path file = dir.resolve(RaftLayout.STABLE_FILE);
         // A leftover temp file is a save that never returned; the old value is the right one.
-        DurableFiles.delete(file.resolveSibling(file.getFileName() + DurableFiles.TEMP_SUFFIX));
+        DurableFiles.delete(file.resolveSibling(file.getFileName() + AtomicFiles.TEMP_SUFFIX));
         return new FileStableStore(file, read(file));
     }
 
@@ -66,7 +67,7 @@ public final class FileStableStore implements StableStore {
     @Override
     public synchronized void save(TermAndVote value) {
         checkOpen();
-        DurableFiles.replace(file, Codecs.TERM_AND_VOTE.encode(value));
+        AtomicFiles.replace(file, Codecs.TERM_AND_VOTE.encode(value));
         current = value;
     }
 
