@@ -5,13 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
- * Atomic, durable replacement of a small file, and the directory fsync that makes a creation,
- * rename or deletion survive power loss: the steps the small state files of every provider
+ * Atomic, durable replacement of a small file, reading it back, and the directory fsync that makes
+ * a creation, rename or deletion survive power loss: the steps the small state files of every provider
  * (term and vote, the log's first index, the compaction marker, the cluster identity) are written
  * with, kept once so that each gets the same crash guarantee.
  *
@@ -53,6 +55,20 @@ public final class AtomicFiles {
             throw new StorageException("cannot write " + target + ": " + e.getMessage(), e);
         }
         fsyncDirectory(dir);
+    }
+
+    /**
+     * The whole content of a small file (one that {@link #replace} writes), or empty if there is
+     * none: the caller decides what a file that was never written means.
+     */
+    public static Optional<byte[]> read(Path file) {
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Makes the directory's entries (creations, renames, deletions) durable. */

@@ -87,6 +87,25 @@ class AtomicFilesTest {
     }
 
     @Test
+    void readGivesBackWhatReplaceWroteAndNothingForAFileNeverWritten() {
+        Path file = dir.resolve("raft-stable");
+        assertThat(AtomicFiles.read(file)).isEmpty();
+
+        AtomicFiles.replace(file, bytes("term 9"));
+
+        assertThat(AtomicFiles.read(file)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("term 9")));
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsAStorageExceptionNamingIt() throws IOException {
+        Path notAFile = Files.createDirectories(dir.resolve("raft-stable"));
+
+        assertThatThrownBy(() -> AtomicFiles.read(notAFile))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("cannot read " + notAFile + ":");
+    }
+
+    @Test
     void fsyncOfAMissingDirectoryIsAStorageExceptionNamingIt() {
         Path missing = dir.resolve("gone");
 

@@ -2,11 +2,9 @@ package dev.haseq.storage.chronicle;
 
 import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.StorageException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,14 +30,11 @@ final class CompactionMarker {
     /** The stored value, 0 when there is no marker (nothing compacted yet). */
     static long read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
-        byte[] b;
-        try {
-            b = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> stored = AtomicFiles.read(file);
+        if (stored.isEmpty()) {
             return 0;
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        byte[] b = stored.get();
         if (b.length != SIZE) {
             throw new StorageException(file + " has " + b.length + " bytes, expected " + SIZE
                     + ": the compaction marker is corrupt");

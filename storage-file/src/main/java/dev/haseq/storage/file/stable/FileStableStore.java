@@ -8,10 +8,8 @@ import dev.haseq.api.storage.StableStore;
 import dev.haseq.api.storage.StorageException;
 import dev.haseq.api.storage.TermAndVote;
 import dev.haseq.storage.file.io.DurableFiles;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Term and vote in {@code <dir>/raft-stable}: one {@code Codecs.TERM_AND_VOTE} frame (with its
@@ -40,14 +38,11 @@ public final class FileStableStore implements StableStore {
     }
 
     private static TermAndVote read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> stored = AtomicFiles.read(file);
+        if (stored.isEmpty()) {
             return TermAndVote.INITIAL;
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        byte[] bytes = stored.get();
         try {
             return Codecs.TERM_AND_VOTE.decode(bytes);
         } catch (CodecException e) {
