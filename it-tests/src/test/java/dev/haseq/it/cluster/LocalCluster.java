@@ -1,6 +1,7 @@
 package dev.haseq.it.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.haseq.api.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

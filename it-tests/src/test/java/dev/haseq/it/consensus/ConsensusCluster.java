@@ -10,7 +10,7 @@ import dev.haseq.api.consensus.ConsensusContext;
 import dev.haseq.api.consensus.ConsensusNode;
 import dev.haseq.api.consensus.NotLeaderException;
 import dev.haseq.api.storage.StorageEvents;
-import dev.haseq.it.cluster.FreePorts;
+import dev.haseq.api.testing.FreePorts;
 import dev.haseq.it.cluster.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,15 +3,7 @@ package dev.haseq.launcher.cli;
 import dev.haseq.api.config.ConfigException;
 import dev.haseq.launcher.config.ConfigLoad;
 import dev.haseq.launcher.wiring.SelectedProviders;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code haseq config check}: loads the configuration exactly as the node would and prints the
@@ -31,38 +23,24 @@ import picocli.CommandLine.Unmatched;
         footer = {"  --evnode.<key>=<value> | --evnode.<key> <value>",
             "      Set any key, e.g. --evnode.raft.heartbeat_timeout=92ms.",
             "      A boolean key alone means true: --evnode.raft.enable"})
-final class ConfigCheckCommand implements Callable<Integer> {
-    private final LaunchEnvironment environment;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ConfigOptions options = new ConfigOptions();
-
-    @Unmatched
-    private List<String> overrides = new ArrayList<>();
-
+final class ConfigCheckCommand extends ConfigLoadingCommand {
     ConfigCheckCommand(LaunchEnvironment environment) {
-        this.environment = environment;
+        super(environment);
     }
 
     @Override
     public Integer call() {
-        ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
-        if (load.config().isPresent()) {
-            try {
-                // As `haseq start` would: every provider the configuration names must be installed.
-                SelectedProviders.select(load.config().get());
-            } catch (ConfigException e) {
-                ConfigOptions.printErrors("haseq config check",
-                        new ConfigLoad(Optional.empty(), e.problems(), load.warnings()), spec.commandLine().getErr());
-                return 1;
-            }
-            EffectiveConfigPrinter.print(load.config().get(), spec.commandLine().getOut());
-            return 0;
+        ConfigLoad load = loadConfig();
+        if (load.config().isEmpty()) {
+            return invalid(load);
         }
-        ConfigOptions.printErrors("haseq config check", load, spec.commandLine().getErr());
-        return 1;
+        try {
+            // As `haseq start` would: every provider the configuration names must be installed.
+            SelectedProviders.select(load.config().get());
+        } catch (ConfigException e) {
+            return invalid(e, load.warnings());
+        }
+        EffectiveConfigPrinter.print(load.config().get(), out());
+        return 0;
     }
 }

@@ -55,6 +55,14 @@ final class ShutdownSignals {
         return s;
     }
 
+    /**
+     * Stop requests that come only from {@link #request}: no signal handler, no shutdown hook. For
+     * running {@code start} inside a JVM that is not the node's own (tests).
+     */
+    static ShutdownSignals requestedByCalls(Consumer<String> log) {
+        return new ShutdownSignals(log);
+    }
+
     /** Requests the stop; {@code why} is e.g. {@code SIGTERM} (null: JVM shutdown). */
     void request(String why) {
         String r = why == null ? "JVM shutdown" : why;

@@ -6,21 +6,14 @@ import dev.haseq.launcher.config.ConfigLoad;
 import dev.haseq.launcher.config.HaseqConfig;
 import dev.haseq.launcher.wiring.HaseqNode;
 import dev.haseq.launcher.wiring.NodeStartException;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code haseq start}: the service. Loads the configuration as {@code config check} does (errors:
@@ -40,34 +33,36 @@ import picocli.CommandLine.Unmatched;
         footerHeading = "%nConfiguration flags:%n",
         footer = {"  --evnode.<key>=<value> | --evnode.<key> <value>",
             "      Set any key, e.g. --evnode.raft.heartbeat_timeout=92ms."})
-final class StartCommand implements Callable<Integer> {
+final class StartCommand extends ConfigLoadingCommand {
     /** Upper bound for the graceful stop; past it the process exits 1 without waiting further. */
     static final Duration STOP_BOUND = Duration.ofSeconds(60);
     /** The system property the log pattern reads the node id from (see logback.xml). */
     static final String LOG_NODE_PROPERTY = "haseq.node";
 
-    private final LaunchEnvironment environment;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ConfigOptions options = new ConfigOptions();
-
-    @Unmatched
-    private List<String> overrides = new ArrayList<>();
+    private final Function<HaseqConfig, HaseqNode> nodes;
+    private final Function<Consumer<String>, ShutdownSignals> stopRequests;
 
     StartCommand(LaunchEnvironment environment) {
-        this.environment = environment;
+        this(environment, config -> HaseqNode.create(config, Clock.systemUTC()), ShutdownSignals::install);
+    }
+
+    /**
+     * @param nodes        builds the node from the loaded configuration ({@link HaseqNode#create})
+     * @param stopRequests where stop requests come from, given where to report them
+     *                     ({@link ShutdownSignals#install}: SIGTERM and SIGINT)
+     */
+    StartCommand(LaunchEnvironment environment, Function<HaseqConfig, HaseqNode> nodes,
+                 Function<Consumer<String>, ShutdownSignals> stopRequests) {
+        super(environment);
+        this.nodes = nodes;
+        this.stopRequests = stopRequests;
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        ConfigLoad load = options.load(environment, spec.commandLine(), overrides);
+        ConfigLoad load = loadConfig();
         if (load.config().isEmpty()) {
-            ConfigOptions.printErrors("haseq start", load, err);
-            return 1;
+            return invalid(load);
         }
         HaseqConfig config = load.config().get();
         // Before the first logger exists, so every line carries the node id.
@@ -78,26 +73,23 @@ final class StartCommand implements Callable<Integer> {
         for (ConfigProblem w : config.warnings()) {
             log.warn("configuration: {}", w.message());
         }
-        ShutdownSignals signals = ShutdownSignals.install(log::info);
+        ShutdownSignals signals = stopRequests.apply(log::info);
         try {
-            return run(config, signals, log, err);
+            return run(config, signals, log);
         } finally {
             // whatever happened, a JVM shutdown hook must not wait for a stop that will not come
             signals.finished();
         }
     }
 
-    private int run(HaseqConfig config, ShutdownSignals signals, Logger log, PrintWriter err)
-            throws InterruptedException {
+    private int run(HaseqConfig config, ShutdownSignals signals, Logger log) throws InterruptedException {
         HaseqNode node;
         try {
-            node = HaseqNode.create(config, Clock.systemUTC());
+            node = nodes.apply(config);
         } catch (ConfigException e) {
-            ConfigOptions.printErrors("haseq start", new ConfigLoad(Optional.empty(), e.problems(),
-                    config.warnings()), err);
-            return 1;
+            return invalid(e, config.warnings());
         } catch (Exception e) { // Netty and others throw checked exceptions unchecked: catch everything here
-            fail(log, err, "cannot build the node: " + e.getMessage(), e);
+            fail(log, "cannot build the node: " + e.getMessage(), e);
             return 1;
         }
         AtomicReference<Throwable> consensusFailure = new AtomicReference<>();
@@ -108,7 +100,7 @@ final class StartCommand implements Callable<Integer> {
         try {
             node.start();
         } catch (Exception e) {
-            fail(log, err, "cannot start the node: " + e.getMessage(), e);
+            fail(log, "cannot start the node: " + e.getMessage(), e);
             node.close();
             return 1;
         }
@@ -137,9 +129,9 @@ final class StartCommand implements Callable<Integer> {
     }
 
     /** A start-up failure: one line on stderr for the operator, the stack trace in the log. */
-    private static void fail(Logger log, PrintWriter err, String message, Exception e) {
+    private void fail(Logger log, String message, Exception e) {
         log.error(message, e instanceof NodeStartException ? null : e);
-        err.println("haseq start: " + message);
-        err.flush();
+        err().println(commandName() + ": " + message);
+        err().flush();
     }
 }

@@ -100,7 +100,15 @@ public final class HaseqNode implements AutoCloseable {
      * @throws NodeStartException if a part cannot be built (e.g. the signing key is missing)
      */
     public static HaseqNode create(HaseqConfig config, Clock clock) {
-        SelectedProviders selected = SelectedProviders.select(config);
+        return create(config, clock, SelectedProviders.select(config));
+    }
+
+    /**
+     * As {@link #create(HaseqConfig, Clock)}, with providers already selected (e.g. wrapped by a test).
+     *
+     * @throws NodeStartException if a part cannot be built
+     */
+    public static HaseqNode create(HaseqConfig config, Clock clock, SelectedProviders selected) {
         try {
             return Guice.createInjector(Stage.PRODUCTION, new ProvidersModule(selected), new NodeModule(config, clock))
                     .getInstance(HaseqNode.class);

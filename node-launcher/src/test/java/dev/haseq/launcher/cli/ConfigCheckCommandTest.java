@@ -88,7 +88,7 @@ class ConfigCheckCommandTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("the configuration is invalid (5 errors)")
+        assertThat(r.err()).startsWith("haseq config check: the configuration is invalid (5 errors)")
                 .contains("error: unknown key raft.heartbeat_timout (in " + bad + ", line 4); did you mean "
                         + "raft.heartbeat_timeout?")
                 .contains("error: unknown environment variable EVNODE_NODE_BLOCKTIME")
@@ -104,7 +104,7 @@ class ConfigCheckCommandTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("the configuration is invalid (2 errors)")
+        assertThat(r.err()).startsWith("haseq config check: the configuration is invalid (2 errors)")
                 .contains("raft.log_store").contains("rocksdb").contains("chronicle").contains("file")
                 .contains("storage.block_store").contains("nope");
     }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.haseq.api.Hash;
 import dev.haseq.api.Tx;
+import dev.haseq.api.testing.ManualClock;
 import dev.haseq.node.chain.ChainStateMachine;
 import dev.haseq.node.exec.KvExecutor;
 import dev.haseq.node.mempool.AddResult.Outcome;
 import dev.haseq.node.testing.Blocks;
 import dev.haseq.node.testing.InMemoryBlockStore;
 import dev.haseq.node.testing.ManualScheduler;
-import dev.haseq.node.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class MempoolTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final KvExecutor executor = new KvExecutor();
     private final ChainStateMachine chain = new ChainStateMachine(new InMemoryBlockStore(), executor);

@@ -11,6 +11,7 @@ import dev.haseq.api.consensus.ConsensusStatus;
 import dev.haseq.api.consensus.Role;
 import dev.haseq.api.consensus.TransportStats;
 import dev.haseq.api.storage.StorageEvents;
+import dev.haseq.api.testing.ManualClock;
 import dev.haseq.node.chain.ChainStateMachine;
 import dev.haseq.node.exec.KvExecutor;
 import dev.haseq.node.mempool.Mempool;
@@ -19,7 +20,6 @@ import dev.haseq.node.metrics.PrometheusTextParser.Family;
 import dev.haseq.node.testing.FakeConsensusNode;
 import dev.haseq.node.testing.InMemoryBlockStore;
 import dev.haseq.node.testing.ManualScheduler;
-import dev.haseq.node.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +51,7 @@ class NodeMetricsTest {
     void exportsEveryMonitoringSignalAndNodeMetricParsableAsPrometheusText() throws Exception {
         KvExecutor executor = new KvExecutor();
         ChainStateMachine chain = new ChainStateMachine(new InMemoryBlockStore(), executor);
-        MutableClock clock = new MutableClock(Instant.EPOCH);
+        ManualClock clock = new ManualClock(Instant.EPOCH);
         Mempool mempool = new Mempool(new MempoolSettings(10, 1000, 100, 10), executor::validate, new ManualScheduler(clock));
         chain.addListener(metrics);
         chain.addListener(mempool);

@@ -7,6 +7,7 @@ import dev.haseq.api.Block;
 import dev.haseq.api.NodeId;
 import dev.haseq.api.Tx;
 import dev.haseq.api.storage.LogEntry;
+import dev.haseq.api.testing.ManualClock;
 import dev.haseq.node.chain.ChainStateMachine;
 import dev.haseq.node.chain.NodeEntry;
 import dev.haseq.node.chain.NodeEntryCodec;
@@ -17,7 +18,6 @@ import dev.haseq.node.mempool.TxStatus;
 import dev.haseq.node.testing.FakeConsensusNode;
 import dev.haseq.node.testing.InMemoryBlockStore;
 import dev.haseq.node.testing.ManualScheduler;
-import dev.haseq.node.testing.MutableClock;
 import dev.haseq.node.time.ClockNanos;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +30,7 @@ class BlockProducerTest {
     private static final NodeId SELF = NodeId.of("node-1");
     private static final Duration BLOCK_TIME = Duration.ofMillis(100);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final InMemoryBlockStore store = new InMemoryBlockStore();
     private final KvExecutor executor = new KvExecutor();

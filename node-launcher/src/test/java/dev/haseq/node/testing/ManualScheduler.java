@@ -1,5 +1,6 @@
 package dev.haseq.node.testing;
 
+import dev.haseq.api.testing.ManualClock;
 import dev.haseq.node.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +9,11 @@ import java.util.PriorityQueue;
 /**
  * A {@link Scheduler} driven by the test: tasks run only inside {@link #runDue()} or
  * {@link #advance}, on the calling thread, in due order. Like a real scheduler it keeps its own
- * monotonic time; {@link #advance} moves it and the wall {@link MutableClock} together, while a
+ * monotonic time; {@link #advance} moves it and the wall {@link ManualClock} together, while a
  * test may also step the wall clock alone (e.g. backwards).
  */
 public final class ManualScheduler implements Scheduler {
-    private final MutableClock clock;
+    private final ManualClock clock;
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long seq;
     private Instant now = Instant.EPOCH;
@@ -41,7 +42,7 @@ public final class ManualScheduler implements Scheduler {
         }
     }
 
-    public ManualScheduler(MutableClock clock) {
+    public ManualScheduler(ManualClock clock) {
         this.clock = clock;
     }
 

@@ -1,15 +1,10 @@
 package dev.haseq.storage.chronicle;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.StorageException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,8 +14,9 @@ import java.util.zip.CRC32C;
  * entry (which leaves an empty log whose next index is {@code upToIndex + 1}).
  *
  * <p>Layout: magic {@code "HQCM"} (4 bytes), version u8 = 1, compactedThrough i64, crc32c u32 over
- * the bytes before it. Replaced atomically (temp file, fsync, rename, fsync of the directory), so a
- * crash leaves either the old or the new value. Not thread-safe; the log's writer calls it.
+ * the bytes before it. Replaced atomically ({@link AtomicFiles#replace}: temp file, fsync, rename,
+ * fsync of the directory), so a crash leaves either the old or the new value. Not thread-safe; the
+ * log's writer calls it.
  */
 final class CompactionMarker {
     static final String FILE_NAME = "haseq-compaction";
@@ -34,14 +30,11 @@ final class CompactionMarker {
     /** The stored value, 0 when there is no marker (nothing compacted yet). */
     static long read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
-        byte[] b;
-        try {
-            b = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> stored = AtomicFiles.read(file);
+        if (stored.isEmpty()) {
             return 0;
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        byte[] b = stored.get();
         if (b.length != SIZE) {
             throw new StorageException(file + " has " + b.length + " bytes, expected " + SIZE
                     + ": the compaction marker is corrupt");
@@ -66,26 +59,7 @@ final class CompactionMarker {
         buf.putInt(MAGIC).put((byte) VERSION).putLong(compactedThrough);
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 0, SIZE - 4);
-        buf.putInt((int) crc.getValue()).flip();
-        Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        Path file = dir.resolve(FILE_NAME);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new StorageException("the file system of " + dir + " cannot rename atomically; the Raft log"
-                        + " needs one that can (ext4, xfs)", e);
-            }
-            FileSync.forceDirectory(dir);
-        } catch (IOException e) {
-            throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        buf.putInt((int) crc.getValue());
+        AtomicFiles.replace(dir.resolve(FILE_NAME), buf.array());
     }
 }

@@ -10,6 +10,7 @@ import dev.haseq.api.NodeId;
 import dev.haseq.api.Tx;
 import dev.haseq.api.storage.StorageEvents;
 import dev.haseq.api.storage.StorageException;
+import dev.haseq.api.testing.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

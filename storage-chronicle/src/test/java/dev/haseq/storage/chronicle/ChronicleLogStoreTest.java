@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.haseq.api.storage.LogEntry;
 import dev.haseq.api.storage.StorageEvents;
+import dev.haseq.api.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.haseq.storage.chronicle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.haseq.api.testing.ManualClock;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;

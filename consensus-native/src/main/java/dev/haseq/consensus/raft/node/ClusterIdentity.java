@@ -3,16 +3,13 @@ package dev.haseq.consensus.raft.node;
 import dev.haseq.api.NodeId;
 import dev.haseq.api.PeerAddress;
 import dev.haseq.api.config.RaftSettings;
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.RaftLayout;
 import dev.haseq.api.storage.StorageException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +23,7 @@ import java.util.stream.Stream;
  * before anything is opened, with a message naming both values and the directory.
  *
  * <p>A small text file ({@code key=value} lines) so an operator can read it; written atomically
- * (temp file, fsync, rename, directory fsync).
+ * ({@link AtomicFiles#replace}: temp file, fsync, rename, directory fsync).
  */
 record ClusterIdentity(NodeId nodeId, List<NodeId> members) {
     private static final String HEADER = "# haseq Raft cluster identity: written when this directory was bootstrapped. "
@@ -135,29 +132,13 @@ record ClusterIdentity(NodeId nodeId, List<NodeId> members) {
     }
 
     static void write(Path raftDir, ClusterIdentity id) {
-        Path file = raftDir.resolve(RaftLayout.IDENTITY_FILE);
-        Path tmp = raftDir.resolve(RaftLayout.IDENTITY_FILE + ".tmp");
         String text = HEADER + "\nnode_id=" + id.nodeId() + "\nmembers="
                 + String.join(",", id.members().stream().map(NodeId::value).toList()) + "\n";
         try {
             Files.createDirectories(raftDir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel dir = FileChannel.open(raftDir, StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException ignored) {
-                // some file systems cannot sync a directory; the rename is still atomic
-            }
         } catch (IOException e) {
-            throw new StorageException("cannot write " + file + ": " + e, e);
+            throw new StorageException("cannot create " + raftDir + ": " + e, e);
         }
+        AtomicFiles.replace(raftDir.resolve(RaftLayout.IDENTITY_FILE), text.getBytes(StandardCharsets.UTF_8));
     }
 }

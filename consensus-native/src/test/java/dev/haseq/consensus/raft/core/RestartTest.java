@@ -9,7 +9,6 @@ import dev.haseq.api.storage.SnapshotMeta;
 import dev.haseq.api.storage.TermAndVote;
 import dev.haseq.consensus.raft.core.Message.VoteRequest;
 import dev.haseq.consensus.raft.core.Message.VoteResponse;
-import dev.haseq.consensus.raft.core.TestCluster.InMemoryLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,6 +3,7 @@ package dev.haseq.consensus.raft.transport;
 import dev.haseq.api.HostPort;
 import dev.haseq.api.NodeId;
 import dev.haseq.api.PeerAddress;
+import dev.haseq.api.testing.FreePorts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.haseq.storage.file.log;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.LogEntry;
 import dev.haseq.api.storage.LogStore;
 import dev.haseq.api.storage.StorageContext;
@@ -278,7 +279,7 @@ public final class FileLogStore implements LogStore {
                 segments.getLast().truncateAfter(afterIndex);
             }
             if (deleted) {
-                DurableFiles.fsyncDirectory(dir);
+                AtomicFiles.fsyncDirectory(dir);
             }
             terms.truncateAfter(afterIndex);
             lastIndex = afterIndex;
@@ -308,7 +309,7 @@ public final class FileLogStore implements LogStore {
                 deleted = true;
             }
             if (deleted) {
-                DurableFiles.fsyncDirectory(dir);
+                AtomicFiles.fsyncDirectory(dir);
             }
             firstIndex = upToIndex + 1;
             if (emptied) {
@@ -335,7 +336,7 @@ public final class FileLogStore implements LogStore {
             throw fail("cannot sync log segment in " + dir, e);
         }
         if (directoryDirty) {
-            DurableFiles.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
             directoryDirty = false;
         }
     }

@@ -1,12 +1,10 @@
 package dev.haseq.storage.file.log;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.StorageException;
-import dev.haseq.storage.file.io.DurableFiles;
 import dev.haseq.storage.file.io.StampedHeader;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -26,14 +24,11 @@ final class LogMeta {
     /** The recorded first index; empty when the log was never compacted. */
     static OptionalLong read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> stored = AtomicFiles.read(file);
+        if (stored.isEmpty()) {
             return OptionalLong.empty();
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        byte[] bytes = stored.get();
         return switch (StampedHeader.decode(bytes, MAGIC)) {
             case StampedHeader.Valid v when bytes.length == StampedHeader.BYTES && v.value() >= 1 ->
                     OptionalLong.of(v.value());
@@ -52,6 +47,6 @@ final class LogMeta {
     }
 
     static void write(Path dir, long firstIndex) {
-        DurableFiles.replace(dir.resolve(FILE_NAME), StampedHeader.encode(MAGIC, firstIndex));
+        AtomicFiles.replace(dir.resolve(FILE_NAME), StampedHeader.encode(MAGIC, firstIndex));
     }
 }

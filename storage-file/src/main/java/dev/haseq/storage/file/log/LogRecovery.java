@@ -1,5 +1,6 @@
 package dev.haseq.storage.file.log;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.StorageEvents;
 import dev.haseq.api.storage.StorageException;
 import dev.haseq.storage.file.io.DurableFiles;
@@ -54,7 +55,7 @@ final class LogRecovery {
 
     private Recovered run() {
         DurableFiles.createDirectories(dir);
-        DurableFiles.delete(dir.resolve(LogMeta.FILE_NAME + DurableFiles.TEMP_SUFFIX));
+        DurableFiles.delete(dir.resolve(LogMeta.FILE_NAME + AtomicFiles.TEMP_SUFFIX));
         long first = LogMeta.read(dir).orElse(1);
         try {
             List<Long> starts = segmentStarts();
@@ -80,7 +81,7 @@ final class LogRecovery {
                         + ": segment files are missing. Restore them, or wipe this node's Raft state and let it rejoin");
             }
             if (directoryChanged) {
-                DurableFiles.fsyncDirectory(dir);
+                AtomicFiles.fsyncDirectory(dir);
             }
         } catch (IOException | RuntimeException e) {
             segments.forEach(s -> closeQuietly(s.channel()));

@@ -1,5 +1,6 @@
 package dev.haseq.storage.file.snapshot;
 
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.SnapshotMeta;
 import dev.haseq.api.storage.SnapshotStore;
 import dev.haseq.api.storage.StorageEvents;
@@ -55,7 +56,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         DurableFiles.createDirectories(dir);
         boolean deleted = false;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SnapshotFormat.SUFFIX + ".*"
-                + DurableFiles.TEMP_SUFFIX)) {
+                + AtomicFiles.TEMP_SUFFIX)) {
             for (Path p : ds) {
                 LOG.log(Level.INFO, "deleting {0}: a snapshot that was never committed", p);
                 DurableFiles.delete(p);
@@ -65,7 +66,7 @@ public final class FileSnapshotStore implements SnapshotStore {
             throw new StorageException("cannot list snapshot directory " + dir + ": " + e.getMessage(), e);
         }
         if (deleted) {
-            DurableFiles.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
         }
         return new FileSnapshotStore(dir, snapCount, events);
     }
@@ -75,7 +76,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         checkOpen();
         Path temp;
         try {
-            temp = Files.createTempFile(dir, SnapshotFormat.fileName(meta) + ".", DurableFiles.TEMP_SUFFIX);
+            temp = Files.createTempFile(dir, SnapshotFormat.fileName(meta) + ".", AtomicFiles.TEMP_SUFFIX);
         } catch (IOException e) {
             throw new StorageException("cannot create a snapshot file in " + dir + ": " + e.getMessage(), e);
         }
@@ -90,13 +91,13 @@ public final class FileSnapshotStore implements SnapshotStore {
         } catch (IOException e) {
             throw new StorageException("cannot publish snapshot " + target + ": " + e.getMessage(), e);
         }
-        DurableFiles.fsyncDirectory(dir);
+        AtomicFiles.fsyncDirectory(dir);
         List<SnapshotMeta> all = list();
         if (all.size() > snapCount) {
             for (SnapshotMeta old : all.subList(snapCount, all.size())) {
                 DurableFiles.delete(dir.resolve(SnapshotFormat.fileName(old)));
             }
-            DurableFiles.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
         }
     }
 

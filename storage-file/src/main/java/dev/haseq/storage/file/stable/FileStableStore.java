@@ -2,15 +2,14 @@ package dev.haseq.storage.file.stable;
 
 import dev.haseq.api.codec.CodecException;
 import dev.haseq.api.codec.Codecs;
+import dev.haseq.api.storage.AtomicFiles;
 import dev.haseq.api.storage.RaftLayout;
 import dev.haseq.api.storage.StableStore;
 import dev.haseq.api.storage.StorageException;
 import dev.haseq.api.storage.TermAndVote;
 import dev.haseq.storage.file.io.DurableFiles;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Term and vote in {@code <dir>/raft-stable}: one {@code Codecs.TERM_AND_VOTE} frame (with its
@@ -34,19 +33,16 @@ public final class FileStableStore implements StableStore {
         DurableFiles.createDirectories(dir);
         Path file = dir.resolve(RaftLayout.STABLE_FILE);
         // A leftover temp file is a save that never returned; the old value is the right one.
-        DurableFiles.delete(file.resolveSibling(file.getFileName() + DurableFiles.TEMP_SUFFIX));
+        DurableFiles.delete(file.resolveSibling(file.getFileName() + AtomicFiles.TEMP_SUFFIX));
         return new FileStableStore(file, read(file));
     }
 
     private static TermAndVote read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> stored = AtomicFiles.read(file);
+        if (stored.isEmpty()) {
             return TermAndVote.INITIAL;
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        byte[] bytes = stored.get();
         try {
             return Codecs.TERM_AND_VOTE.decode(bytes);
         } catch (CodecException e) {
@@ -66,7 +62,7 @@ public final class FileStableStore implements StableStore {
     @Override
     public synchronized void save(TermAndVote value) {
         checkOpen();
-        DurableFiles.replace(file, Codecs.TERM_AND_VOTE.encode(value));
+        AtomicFiles.replace(file, Codecs.TERM_AND_VOTE.encode(value));
         current = value;
     }
 

@@ -88,7 +88,6 @@ final class SimDriver {
         if (rd.compactUpTo() != Ready.NONE) {
             long upTo = rd.compactUpTo();
             MemLog v = node.visibleLog;
-            long upToTerm;
             long upToChain;
             SimSnapshot s = null;
             for (SimSnapshot x : node.snapshots) {
@@ -97,17 +96,15 @@ final class SimDriver {
                 }
             }
             if (s != null) {
-                upToTerm = s.term();
                 upToChain = s.chain();
             } else if (v.has(upTo) || upTo == v.firstIndex() - 1) {
-                upToTerm = upTo == v.firstIndex() - 1 ? -1 : v.term(upTo);
                 upToChain = v.chain(upTo);
             } else {
                 sim.fail(node + " asked to compact up to " + upTo + " which is neither in its log ("
                         + v.firstIndex() + ".." + v.lastIndex() + ") nor a snapshot it holds");
                 return;
             }
-            queueOp(node, new SimNode.Compact(seq, upTo, upToTerm, upToChain));
+            queueOp(node, new SimNode.Compact(seq, upTo, upToChain));
         }
         if (!rd.entries().isEmpty()) {
             List<LogEntry> es = rd.entries();

@@ -71,7 +71,7 @@ final class SimNode {
     record Truncate(long seq, long after) implements Op {
     }
 
-    record Compact(long seq, long upTo, long upToTerm, long upToChain) implements Op {
+    record Compact(long seq, long upTo, long upToChain) implements Op {
     }
 
     record Append(long seq, List<LogEntry> entries, long[] chains) implements Op {
@@ -80,7 +80,7 @@ final class SimNode {
     static void apply(Op op, MemLog log) {
         switch (op) {
             case Truncate t -> log.truncateSuffix(t.after());
-            case Compact c -> log.compactPrefix(c.upTo(), c.upToTerm(), c.upToChain());
+            case Compact c -> log.compactPrefix(c.upTo(), c.upToChain());
             case Append a -> log.append(a.entries(), a.chains());
             case SaveHard h -> {
             }

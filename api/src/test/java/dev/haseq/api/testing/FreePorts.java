@@ -1,4 +1,4 @@
-package dev.haseq.consensus.raft.transport;
+package dev.haseq.api.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Picks currently free loopback ports, for clusters whose members must know each other's port
  * before any of them binds. All sockets are held open until every port is chosen, so the ports
- * are distinct.
+ * are distinct. Another process may still take a port before the test binds it: callers that can
+ * bind port 0 themselves should.
  */
 public final class FreePorts {
     private FreePorts() {
