@@ -515,8 +515,10 @@ final class RaftLoop implements Runnable {
             case CoreEvent.ElectionStarted es -> listeners.electionStarted(es.term(), es.preVote());
             case CoreEvent.SendFailed sf -> listeners.sendFailed(sf.peer());
             case CoreEvent.SnapshotSendStarted ss -> listeners.snapshotSent(ss.peer(), ss.index());
-            case CoreEvent.SnapshotSendFinished sf -> {
-            }
+            case CoreEvent.SnapshotSendFinished sf -> listeners.snapshotSendFinished(sf.peer(), sf.index());
+            case CoreEvent.SnapshotSendFailed sf -> listeners.snapshotSendFailed(sf.peer(), sf.index());
+            case CoreEvent.SnapshotReceiveStarted rs -> listeners.snapshotReceiveStarted(rs.index(), rs.term());
+            case CoreEvent.SnapshotReceiveFailed rf -> listeners.snapshotReceiveFailed(rf.index(), rf.term());
             case CoreEvent.TransferFinished tf -> {
                 if (pendingTransfer != null) {
                     CompletableFuture<NodeId> f = pendingTransfer;

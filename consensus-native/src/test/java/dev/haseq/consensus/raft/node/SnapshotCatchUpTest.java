@@ -43,6 +43,10 @@ class SnapshotCatchUpTest {
             assertThat(c.listeners.get(lagging).snapshotsInstalled.get()).isPositive();
             assertThat(c.rec(lagging).restores()).isPositive();
             assertThat(c.listeners.get(now).snapshotsSent.get()).isPositive();
+            assertThat(c.listeners.get(lagging).snapshotReceivesStarted.get()).as("receive started, follower side")
+                    .isPositive();
+            Await.until(LocalCluster.WAIT, "the leader hears that the follower holds the snapshot",
+                    () -> c.listeners.get(now).snapshotSendsFinished.get() > 0);
             c.propose("c");
             expected.add("c");
             c.awaitReplicated(expected);
