@@ -266,6 +266,31 @@ class SnapshotTest {
         assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
     }
 
+    /**
+     * A driver that restores a received snapshot after advancing its Ready (the native node does,
+     * on its applier thread) holds further snapshots off until it is done: a newer snapshot the
+     * leader took meanwhile must not replace, in the store, the one being restored.
+     */
+    @Test
+    void noSnapshotChunkIsTakenWhileTheDriverIsStillRestoringAReceivedSnapshot() {
+        TestCluster c = laggingFollower();
+        Node n1 = c.node("n1");
+        Node n3 = c.node("n3");
+        n3.core.setRestoringSnapshot(true);
+        firstChunkHandedOut(c);
+
+        assertThat(n3.snapshotWrites).as("chunks dropped").isEmpty();
+        assertThat(n3.events(CoreEvent.SnapshotReceiveStarted.class)).isEmpty();
+        assertThat(chunkAnswers(c)).as("and not answered").isEmpty();
+        assertThat(n1.events(CoreEvent.SnapshotSendFailed.class)).as("the leader keeps retrying").isNotEmpty();
+
+        n3.core.setRestoringSnapshot(false);
+        pump(c, bytes -> true);
+        assertThat(n3.events(CoreEvent.SnapshotReceiveStarted.class)).hasSize(1);
+        assertThat(n3.readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
+        assertThat(n3.core.lastIndex()).isEqualTo(n1.core.lastIndex());
+    }
+
     /** The leader's driver cannot read its own snapshot: a failed snapshot send, retried after the send timeout. */
     @Test
     void anUnreadableLocalSnapshotIsAFailedSnapshotSendThatIsRetried() {

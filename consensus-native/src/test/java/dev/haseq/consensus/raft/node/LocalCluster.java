@@ -283,11 +283,17 @@ final class LocalCluster implements AutoCloseable {
         }
 
         final java.util.concurrent.atomic.AtomicInteger snapshotSendsFinished = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger snapshotSendFailures = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger snapshotReceivesStarted = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void snapshotSendFinished(NodeId peer, long index) {
             snapshotSendsFinished.incrementAndGet();
+        }
+
+        @Override
+        public void snapshotSendFailed(NodeId peer, long index) {
+            snapshotSendFailures.incrementAndGet();
         }
 
         @Override
