@@ -128,6 +128,39 @@ class SnapshotTest {
         assertThat(n1.core.snapshotIndex()).isEqualTo(snapshotIndex);
     }
 
+    /** The guide's trailing_logs: a follower that missed fewer entries than that replays them from the log. */
+    @Test
+    void aFollowerBehindByFewerThanTrailingLogsCatchesUpFromTheLogWithoutASnapshot() {
+        TestCluster c = new TestCluster(3, 1 << 20, 8, CHUNK, TRAILING);
+        Node n1 = c.elect("n1");
+        Node n3 = c.node("n3");
+        for (int i = 0; i < 10; i++) {
+            n1.core.propose(new byte[] {(byte) i});
+            n1.drain();
+            c.deliver();
+        }
+        long n3Had = n3.core.lastIndex();
+        c.isolate("n3");
+        for (int i = 0; i < TRAILING - 2; i++) {
+            n1.core.propose(new byte[] {(byte) (100 + i)});
+            n1.drain();
+            c.deliver();
+        }
+        c.tickAll(1);
+        n1.takeSnapshot(300);
+        assertThat(n1.core.firstIndex()).as("compacted, but the entries n3 misses are kept").isLessThanOrEqualTo(n3Had + 1)
+                .isGreaterThan(1);
+        c.heal();
+        for (int round = 0; round < 50 && n3.core.lastIndex() < n1.core.lastIndex(); round++) {
+            c.deliver();
+            c.tickAll(1);
+        }
+
+        assertThat(n3.core.lastIndex()).isEqualTo(n1.core.lastIndex());
+        assertThat(n1.events(CoreEvent.SnapshotSendStarted.class)).isEmpty();
+        assertThat(c.sent).noneMatch(InstallSnapshotRequest.class::isInstance);
+    }
+
     @Test
     void followerBehindTheTrailingLogsGetsTheSnapshotInChunksThenCatchesUp() {
         TestCluster c = laggingFollower();
