@@ -126,6 +126,22 @@ class SettingsValidationTest {
                                 + "node-4@[2001:db8::4]:5001 at public addresses"));
     }
 
+    /** The guide's "Interaction with P2P": every Raft node needs somewhere to fetch historical blocks from. */
+    @Test
+    void raftWithoutP2pPeersOrADaProviderIsAWarningAboutCatchUp() {
+        String[] raft = {"--evnode.node.aggregator=true", "--evnode.raft.enable=true", "--evnode.raft.node_id=node-1",
+                "--evnode.raft.raft_addr=10.0.0.1:5001", "--evnode.raft.peers=node-2@10.0.0.2:5001,node-3@10.0.0.3:5001"};
+        ConfigLoad without = flags(raft);
+        assertThat(without.errors()).isEmpty();
+        assertThat(Loading.warnings(without)).singleElement().asString()
+                .startsWith("raft.enable is true but neither p2p.peers nor da.provider is set")
+                .contains("\"Interaction with P2P\"");
+
+        String[] withP2p = java.util.Arrays.copyOf(raft, raft.length + 1);
+        withP2p[raft.length] = "--evnode.p2p.peers=/ip4/10.0.0.2/tcp/26656";
+        assertThat(Loading.warnings(flags(withP2p))).isEmpty();
+    }
+
     @Test
     void privateLoopbackMeshAndWildcardAddressesAndHostNamesAreNotPublic() {
         for (String host : List.of("0.0.0.0", "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.0.1",

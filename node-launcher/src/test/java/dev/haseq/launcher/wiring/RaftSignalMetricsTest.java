@@ -60,7 +60,7 @@ class RaftSignalMetricsTest {
         }
     }
 
-    private HaseqNode start(int i, int[] raftPorts) throws IOException {
+    private HaseqNode start(int i, int[] raftPorts, String... extraFlags) throws IOException {
         List<String> peers = new ArrayList<>();
         for (int p = 1; p <= raftPorts.length; p++) {
             if (p != i) {
@@ -68,14 +68,15 @@ class RaftSignalMetricsTest {
             }
         }
         Path home = root.resolve("node-" + i);
-        List<String> flags = List.of("--evnode.node.aggregator=true", "--evnode.raft.enable=true",
+        List<String> flags = new ArrayList<>(List.of("--evnode.node.aggregator=true", "--evnode.raft.enable=true",
                 "--evnode.raft.node_id=node-" + i, "--evnode.raft.raft_addr=127.0.0.1:" + raftPorts[i - 1],
                 "--evnode.raft.peers=" + String.join(",", peers), "--evnode.rpc.address=127.0.0.1:" + freePort(),
                 "--evnode.raft.log_store=file", "--evnode.node.block_time=100ms",
                 // RTT_MAX 50 ms by the guide's formulas: relaxed enough for a loaded 2-core machine.
                 "--evnode.raft.heartbeat_timeout=200ms", "--evnode.raft.election_timeout=800ms",
                 "--evnode.raft.leader_lease_timeout=100ms", "--evnode.raft.send_timeout=150ms",
-                "--evnode.raft.snapshot_threshold=10", "--evnode.raft.trailing_logs=2");
+                "--evnode.raft.snapshot_threshold=10", "--evnode.raft.trailing_logs=2"));
+        flags.addAll(List.of(extraFlags));
         HaseqConfig config = new ConfigLoader(Map.of(), home).load(new ConfigRequest(Optional.empty(),
                 Optional.of(home.toString()), EvnodeFlags.parse(flags, ConfigKeys.builtIn()))).orThrow();
         KeyFile.loadOrCreate(config.node().signerKey(), new SecureRandom());
@@ -86,7 +87,11 @@ class RaftSignalMetricsTest {
     }
 
     private Map<String, Family> scrape(HaseqNode node) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + node.apiAddress() + "/metrics"))
+        return scrape("http://" + node.apiAddress() + "/metrics");
+    }
+
+    private Map<String, Family> scrape(String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return PrometheusTextParser.parse(r.body());
@@ -122,7 +127,9 @@ class RaftSignalMetricsTest {
     @Test
     void aMemberThatIsDownThenComesBackShowsEveryMonitoringSignalOfTheGuide() throws Exception {
         int[] raftPorts = {freePort(), freePort(), freePort()};
-        HaseqNode node1 = start(1, raftPorts);
+        int metricsPort = freePort();
+        HaseqNode node1 = start(1, raftPorts, "--evnode.metrics.enabled=true",
+                "--evnode.metrics.address=127.0.0.1:" + metricsPort);
         HaseqNode node2 = start(2, raftPorts);
         List<HaseqNode> up = List.of(node1, node2);
 
@@ -137,9 +144,11 @@ class RaftSignalMetricsTest {
         // node-3 is down: the leader's messages to it are never acknowledged.
         awaitSum(up, "a failed send to node-3, on the leader",
                 f -> value(f, "haseq_raft_send_failures_total", Map.of("peer", "node-3")), 1);
-        Map<String, Family> f1 = scrape(node1);
+        // The guide's "available via Prometheus if metrics.enabled: true": the same text on metrics.address.
+        Map<String, Family> f1 = scrape("http://127.0.0.1:" + metricsPort + "/metrics");
         assertThat(f1.get("haseq_raft_send_failures_total").samples()).extracting(s -> s.labels().get("peer"))
                 .as("one series per configured peer, none without a peer").containsExactlyInAnyOrder("node-2", "node-3");
+        assertThat(f1.keySet()).isEqualTo(scrape(node1).keySet());
 
         // Compacted past everything node-3 could replay from the log: it can only come back by a snapshot.
         awaitSum(up, "a snapshot taken while node-3 is down",
