@@ -23,14 +23,51 @@ public interface ConsensusListener {
     default void snapshotTaken(long index, long term) {
     }
 
-    /** A snapshot was received from the leader and installed. */
+    /**
+     * A snapshot was received from the leader and installed: the end of a successful transfer on
+     * the follower's side.
+     */
     default void snapshotInstalled(long index, long term) {
     }
 
-    /** A snapshot was sent to a lagging follower (the guide's "snapshot transfers" signal). */
+    /**
+     * The leader <em>started</em> sending its snapshot {@code index} to a follower that needs
+     * entries no longer in its log, i.e. that fell behind by more than {@code raft.trailing_logs}
+     * (the guide's "snapshot transfers" signal). How the transfer ends is reported with
+     * {@link #snapshotSendFinished}; a transfer abandoned because this node stopped leading gets
+     * no further call.
+     */
     default void snapshotSent(NodeId peer, long index) {
     }
 
+    /** The follower confirmed it holds the snapshot {@code index} this leader sent it. */
+    default void snapshotSendFinished(NodeId peer, long index) {
+    }
+
+    /**
+     * A part of the snapshot transfer to {@code peer} failed (not acknowledged within
+     * {@code raft.send_timeout}, or unreadable from the local snapshot store); the provider
+     * retries it. Called once per failed attempt, not once per transfer.
+     */
+    default void snapshotSendFailed(NodeId peer, long index) {
+    }
+
+    /** This follower started receiving a snapshot from the leader (a new transfer, or one started over). */
+    default void snapshotReceiveStarted(long index, long term) {
+    }
+
+    /**
+     * A snapshot this follower received was found damaged (size or checksum) and discarded; the
+     * leader sends it again.
+     */
+    default void snapshotReceiveFailed(long index, long term) {
+    }
+
+    /**
+     * A message to {@code peer} was not acknowledged within {@code raft.send_timeout}; the provider
+     * resends it, and repeated failures mark the peer unhealthy ({@link PeerStatus#healthy()}).
+     * {@code peer} is always one of the configured members.
+     */
     default void sendFailed(NodeId peer) {
     }
 

@@ -237,6 +237,26 @@ class RaftSettingsTest {
                 .hasMessageContaining("raft.node_id").hasMessageContaining("raft.raft_addr");
     }
 
+    /** The guide's "Cluster Sizing" table: nodes, quorum, tolerated failures. */
+    @Test
+    void quorumAndToleratedFailuresFollowTheGuidesSizingTable() {
+        int[][] table = {{3, 2, 1}, {5, 3, 2}, {7, 4, 3}};
+        for (int[] row : table) {
+            Map<String, String> m = cluster();
+            List<String> peers = new java.util.ArrayList<>();
+            for (int i = 2; i <= row[0]; i++) {
+                peers.add("node-" + i + "@10.0.0." + i + ":5001");
+            }
+            m.put("raft.peers", String.join(",", peers));
+            RaftSettings.Parsed p = parse(m);
+            assertThat(p.warnings()).as(row[0] + " nodes: odd, no warning").isEmpty();
+            RaftSettings s = p.orThrow();
+            assertThat(s.clusterSize()).isEqualTo(row[0]);
+            assertThat(s.quorum()).as("quorum of " + row[0]).isEqualTo(row[1]);
+            assertThat(s.clusterSize() - s.quorum()).as("failures " + row[0] + " nodes tolerate").isEqualTo(row[2]);
+        }
+    }
+
     @Test
     void evenClusterSizeIsAWarningNotAnError() {
         Map<String, String> m = cluster();

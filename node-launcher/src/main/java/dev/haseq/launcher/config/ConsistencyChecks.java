@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Rules that span sections: no two listeners on the same port, and warnings for settings that
- * work but are probably not what the operator wants.
+ * work but are probably not what the operator wants (state on temporary storage, a Raft port on a
+ * public address, Raft without a source of historical blocks).
  */
 final class ConsistencyChecks {
     private static final Set<String> WILDCARD = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0", "*");
@@ -59,6 +60,7 @@ final class ConsistencyChecks {
                     + "temporary storage: the block store must survive reboots like raft_dir"));
         }
         checkRpcPeers(raft, rpc, errors);
+        checkRaftExposure(raft, warnings);
         if (node.lazyMode() && !node.aggregator()) {
             warnings.add(new ConfigProblem(NodeSettings.LAZY_MODE, NodeSettings.LAZY_MODE + " has no effect unless "
                     + NodeSettings.AGGREGATOR + " is true (only an aggregator produces blocks)"));
@@ -84,6 +86,28 @@ final class ConsistencyChecks {
                 errors.add(new ConfigProblem(RpcSettings.PEERS, RpcSettings.PEERS + " lists " + id + ", which is not in "
                         + RaftSettings.PEERS + ": use the same node ids as raft.peers"));
             }
+        }
+    }
+
+    /**
+     * The guide's network requirements: Raft traffic is plain TCP without encryption, so the Raft
+     * port must never face the public internet. A public IP in raft_addr or raft.peers is most
+     * likely a mistake (host names are not resolved, so they are not judged).
+     */
+    private static void checkRaftExposure(RaftSettings raft, List<ConfigProblem> warnings) {
+        String why = ": Raft traffic is plain TCP without encryption, and anyone who reaches the port can send "
+                + "forged messages that disrupt the cluster; the guide says never expose it to the public internet. "
+                + "Use private addresses inside a private network, VPN or encrypted mesh (WireGuard, Tailscale), "
+                + "and firewall the port";
+        if (PublicAddresses.isPublic(raft.raftAddr().host())) {
+            warnings.add(new ConfigProblem(RaftSettings.RAFT_ADDR, RaftSettings.RAFT_ADDR + " (" + raft.raftAddr()
+                    + ") is a public address" + why));
+        }
+        List<String> exposed = raft.peers().stream().filter(p -> PublicAddresses.isPublic(p.address().host()))
+                .map(p -> p.id() + "@" + p.address()).toList();
+        if (!exposed.isEmpty()) {
+            warnings.add(new ConfigProblem(RaftSettings.PEERS, RaftSettings.PEERS + " reaches "
+                    + String.join(", ", exposed) + " at public addresses" + why));
         }
     }
 

@@ -27,7 +27,19 @@ final class LeadershipLog implements ConsensusListener {
     }
 
     @Override
+    public void snapshotReceiveStarted(long index, long term) {
+        LOG.info("receiving a snapshot from the leader at index {} (term {}): this node is too far behind to "
+                + "catch up from the leader's log", index, term);
+    }
+
+    @Override
     public void snapshotSent(NodeId peer, long index) {
-        LOG.info("sent a snapshot at index {} to {}", index, peer);
+        LOG.info("sending a snapshot at index {} to {}: it needs entries no longer in the log (more than "
+                + "raft.trailing_logs behind)", index, peer);
+    }
+
+    @Override
+    public void snapshotSendFinished(NodeId peer, long index) {
+        LOG.info("{} holds the snapshot at index {} now", peer, index);
     }
 }

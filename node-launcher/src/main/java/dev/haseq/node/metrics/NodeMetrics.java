@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  * The node's metrics: Dropwizard metrics inside, exported in the Prometheus text format by
  * Prometheus' own Java library ({@link DropwizardExports} + {@link PrometheusTextFormatWriter}).
  * The metrics Dropwizard cannot express are native Prometheus ones: everything with a label
- * (per-peer gauges, the transport counters of {@link TransportMetrics}, the per-store counters of
- * {@link StorageMetrics}) and the block commit latency (a real bucketed histogram).
+ * (per-peer gauges, the per-peer send and snapshot counters of {@link ReplicationMetrics}, the
+ * transport counters of {@link TransportMetrics}, the per-store counters of {@link StorageMetrics})
+ * and the block commit latency (a real bucketed histogram).
  *
  * <p>It listens to consensus ({@link ConsensusListener}: the guide's Monitoring signals), the chain
  * ({@link ChainListener}), the producer ({@link ProductionListener}) and the stores
@@ -53,10 +54,8 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
     private final Counter leaderChanges = dropwizard.counter("haseq.raft.leader_changes");
     private final Counter electionsStarted = dropwizard.counter("haseq.raft.elections_started");
     private final Counter preVotesStarted = dropwizard.counter("haseq.raft.prevotes_started");
-    private final Counter snapshotsSent = dropwizard.counter("haseq.raft.snapshots_sent");
     private final Counter snapshotsInstalled = dropwizard.counter("haseq.raft.snapshots_installed");
     private final Counter snapshotsTaken = dropwizard.counter("haseq.raft.snapshots_taken");
-    private final Counter sendFailures = dropwizard.counter("haseq.raft.send_failures");
     private final Counter blocksProduced = dropwizard.counter("haseq.blocks.produced");
     private final Counter proposalsFailed = dropwizard.counter("haseq.blocks.proposals_failed");
     private final Counter txsCommitted = dropwizard.counter("haseq.txs.committed");
@@ -65,6 +64,7 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
     private final Histogram commitLatency;
     private final TransportMetrics transport = new TransportMetrics();
     private final StorageMetrics storage;
+    private final ReplicationMetrics replication;
 
     public NodeMetrics() {
         dropwizard.register("haseq.chain.height", new Value(() -> height));
@@ -100,6 +100,7 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
                 .register(prometheus);
         prometheus.register(transport);
         storage = new StorageMetrics(prometheus);
+        replication = new ReplicationMetrics(prometheus);
     }
 
     /** A Dropwizard gauge with a stable type name (the exported HELP text names the type). */
@@ -150,6 +151,7 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
 
     /** The Prometheus text exposition (version 0.0.4) of every metric. */
     public byte[] scrape() {
+        forEachPeer(p -> replication.knownPeer(p.address().id()));
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
             writer.write(out, prometheus.scrape());
@@ -187,12 +189,32 @@ public final class NodeMetrics implements ConsensusListener, ChainListener, Prod
 
     @Override
     public void snapshotSent(NodeId peer, long index) {
-        snapshotsSent.inc();
+        replication.snapshotSendStarted(peer);
+    }
+
+    @Override
+    public void snapshotSendFinished(NodeId peer, long index) {
+        replication.snapshotSendFinished(peer);
+    }
+
+    @Override
+    public void snapshotSendFailed(NodeId peer, long index) {
+        replication.snapshotSendFailed(peer);
+    }
+
+    @Override
+    public void snapshotReceiveStarted(long index, long term) {
+        replication.snapshotReceiveStarted();
+    }
+
+    @Override
+    public void snapshotReceiveFailed(long index, long term) {
+        replication.snapshotReceiveFailed();
     }
 
     @Override
     public void sendFailed(NodeId peer) {
-        sendFailures.inc();
+        replication.sendFailed(peer);
     }
 
     // ChainListener

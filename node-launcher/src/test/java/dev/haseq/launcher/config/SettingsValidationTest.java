@@ -3,6 +3,7 @@ package dev.haseq.launcher.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,52 @@ class SettingsValidationTest {
         assertThat(load.errors()).isEmpty();
         assertThat(Loading.warnings(load)).singleElement().asString().startsWith("raft.raft_dir (/tmp/x/raft) is on "
                 + "temporary storage").endsWith("[set by flag --evnode.raft.raft_dir]");
+    }
+
+    @Test
+    void aRaftPortOnAPublicAddressIsAWarningNamingTheAddresses() {
+        ConfigLoad load = flags("--evnode.node.aggregator=true", "--evnode.raft.enable=true",
+                "--evnode.raft.node_id=node-1", "--evnode.raft.raft_addr=203.0.113.7:5001",
+                "--evnode.raft.peers=node-2@198.51.100.2:5001,node-3@10.0.0.3:5001,node-4@[2001:db8::4]:5001,"
+                        + "node-5@sequencer-5.internal:5001",
+                "--evnode.p2p.peers=/ip4/10.0.0.2/tcp/26656");
+
+        assertThat(load.errors()).isEmpty();
+        assertThat(Loading.warnings(load)).filteredOn(w -> w.contains("public"))
+                .satisfiesExactlyInAnyOrder(
+                        w -> assertThat(w).startsWith("raft.raft_addr (203.0.113.7:5001) is a public address: Raft "
+                                + "traffic is plain TCP without encryption").contains("never expose it to the public "
+                                + "internet"),
+                        w -> assertThat(w).startsWith("raft.peers reaches node-2@198.51.100.2:5001, "
+                                + "node-4@[2001:db8::4]:5001 at public addresses"));
+    }
+
+    /** The guide's "Interaction with P2P": every Raft node needs somewhere to fetch historical blocks from. */
+    @Test
+    void raftWithoutP2pPeersOrADaProviderIsAWarningAboutCatchUp() {
+        String[] raft = {"--evnode.node.aggregator=true", "--evnode.raft.enable=true", "--evnode.raft.node_id=node-1",
+                "--evnode.raft.raft_addr=10.0.0.1:5001", "--evnode.raft.peers=node-2@10.0.0.2:5001,node-3@10.0.0.3:5001"};
+        ConfigLoad without = flags(raft);
+        assertThat(without.errors()).isEmpty();
+        assertThat(Loading.warnings(without)).singleElement().asString()
+                .startsWith("raft.enable is true but neither p2p.peers nor da.provider is set")
+                .contains("\"Interaction with P2P\"");
+
+        String[] withP2p = java.util.Arrays.copyOf(raft, raft.length + 1);
+        withP2p[raft.length] = "--evnode.p2p.peers=/ip4/10.0.0.2/tcp/26656";
+        assertThat(Loading.warnings(flags(withP2p))).isEmpty();
+    }
+
+    @Test
+    void privateLoopbackMeshAndWildcardAddressesAndHostNamesAreNotPublic() {
+        for (String host : List.of("0.0.0.0", "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.0.1",
+                "100.64.0.1", "100.127.255.254", "::", "::1", "fd12:3456::1", "fe80::1", "node-2.internal",
+                "localhost", "999.1.1.1")) {
+            assertThat(PublicAddresses.isPublic(host)).as(host).isFalse();
+        }
+        for (String host : List.of("8.8.8.8", "100.128.0.1", "172.32.0.1", "2001:db8::1", "[2606:4700::1111]")) {
+            assertThat(PublicAddresses.isPublic(host)).as(host).isTrue();
+        }
     }
 
     @Test

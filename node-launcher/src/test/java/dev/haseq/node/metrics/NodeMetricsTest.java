@@ -81,10 +81,12 @@ class NodeMetricsTest {
         assertThat(value(f, "haseq_raft_leader_changes_total")).isEqualTo(1);
         assertThat(value(f, "haseq_raft_elections_started_total")).isEqualTo(1);
         assertThat(value(f, "haseq_raft_prevotes_started_total")).isEqualTo(1);
-        assertThat(value(f, "haseq_raft_snapshots_sent_total")).isEqualTo(1);
+        assertThat(value(f, "haseq_raft_snapshot_sends_started_total", "haseq_raft_snapshot_sends_started_total",
+                Map.of("peer", "node-2"))).isEqualTo(1);
         assertThat(value(f, "haseq_raft_snapshots_installed_total")).isEqualTo(1);
         assertThat(value(f, "haseq_raft_snapshots_taken_total")).isEqualTo(1);
-        assertThat(value(f, "haseq_raft_send_failures_total")).isEqualTo(1);
+        assertThat(value(f, "haseq_raft_send_failures_total", "haseq_raft_send_failures_total",
+                Map.of("peer", "node-3"))).isEqualTo(1);
         assertThat(value(f, "haseq_raft_term")).isEqualTo(1);
         assertThat(value(f, "haseq_raft_is_leader")).isEqualTo(1);
         assertThat(value(f, "haseq_raft_commit_index")).isEqualTo(2);
@@ -113,6 +115,53 @@ class NodeMetricsTest {
         assertThat(value(f, h, h + "_sum", Map.of())).isCloseTo(0.043, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(value(f, h, h + "_bucket", Map.of("le", "0.005"))).isEqualTo(1);
         assertThat(value(f, h, h + "_bucket", Map.of("le", "0.05"))).isEqualTo(2);
+    }
+
+    @Test
+    void sendFailuresAndSnapshotTransfersAreCountedPerPeerFromZero() {
+        FakeConsensusNode consensus = new FakeConsensusNode(NodeId.of("node-1"),
+                new ChainStateMachine(new InMemoryBlockStore(), new KvExecutor()));
+        consensus.setPeers(List.of(FakeConsensusNode.peer("node-2@10.0.0.2:5001", 0, Optional.empty()),
+                FakeConsensusNode.peer("node-3@10.0.0.3:5001", 0, Optional.empty())));
+        metrics.bindConsensus(consensus::status);
+        List<String> perPeer = List.of("haseq_raft_send_failures_total", "haseq_raft_snapshot_sends_started_total",
+                "haseq_raft_snapshot_sends_finished_total", "haseq_raft_snapshot_send_failures_total");
+
+        Map<String, Family> before = scrape();
+        for (String name : perPeer) {
+            assertThat(before.get(name).type()).as(name).isEqualTo("counter");
+            assertThat(before.get(name).samples()).as(name + ": one series per configured peer, at zero")
+                    .extracting(x -> x.labels().get("peer"), x -> x.value())
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("node-2", 0.0),
+                            org.assertj.core.groups.Tuple.tuple("node-3", 0.0));
+        }
+        assertThat(value(before, "haseq_raft_snapshot_receives_started_total")).isEqualTo(0);
+        assertThat(value(before, "haseq_raft_snapshot_receive_failures_total")).isEqualTo(0);
+
+        metrics.sendFailed(NodeId.of("node-3"));
+        metrics.sendFailed(NodeId.of("node-3"));
+        metrics.snapshotSent(NodeId.of("node-2"), 40);
+        metrics.snapshotSendFailed(NodeId.of("node-2"), 40);
+        metrics.snapshotSent(NodeId.of("node-2"), 40);
+        metrics.snapshotSendFinished(NodeId.of("node-2"), 40);
+        metrics.snapshotReceiveStarted(40, 2);
+        metrics.snapshotReceiveFailed(40, 2);
+        metrics.snapshotReceiveStarted(40, 2);
+        metrics.snapshotInstalled(40, 2);
+
+        Map<String, Family> f = scrape();
+        Map<String, Map<String, Double>> expected = Map.of(
+                "haseq_raft_send_failures_total", Map.of("node-2", 0.0, "node-3", 2.0),
+                "haseq_raft_snapshot_sends_started_total", Map.of("node-2", 2.0, "node-3", 0.0),
+                "haseq_raft_snapshot_send_failures_total", Map.of("node-2", 1.0, "node-3", 0.0),
+                "haseq_raft_snapshot_sends_finished_total", Map.of("node-2", 1.0, "node-3", 0.0));
+        expected.forEach((name, byPeer) -> byPeer.forEach((peer, n) ->
+                assertThat(value(f, name, name, Map.of("peer", peer))).as(name + " " + peer).isEqualTo(n)));
+        assertThat(f.get("haseq_raft_send_failures_total").sample("haseq_raft_send_failures_total", Map.of()))
+                .as("no series without a peer").isEmpty();
+        assertThat(value(f, "haseq_raft_snapshot_receives_started_total")).isEqualTo(2);
+        assertThat(value(f, "haseq_raft_snapshot_receive_failures_total")).isEqualTo(1);
+        assertThat(value(f, "haseq_raft_snapshots_installed_total")).isEqualTo(1);
     }
 
     @Test

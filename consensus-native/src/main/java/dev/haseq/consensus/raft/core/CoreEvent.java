@@ -26,6 +26,25 @@ public sealed interface CoreEvent {
     }
 
     /**
+     * A chunk of the snapshot transfer to {@code peer} was not acknowledged within the send
+     * timeout (with backoff), or could not be read from the local snapshot; the transfer goes on
+     * from the last acknowledged offset. Reported together with the {@link SendFailed} it also is.
+     */
+    record SnapshotSendFailed(NodeId peer, long index) implements CoreEvent {
+    }
+
+    /** This follower took the first chunk of a snapshot transfer from {@code leader} (a new transfer, or one started over). */
+    record SnapshotReceiveStarted(NodeId leader, long index, long term) implements CoreEvent {
+    }
+
+    /**
+     * The snapshot this follower received was found damaged (size or checksum) when its last chunk
+     * was in, and was discarded; the leader sends it again from the start.
+     */
+    record SnapshotReceiveFailed(NodeId leader, long index, long term) implements CoreEvent {
+    }
+
+    /**
      * A leadership transfer requested with {@link RaftCore#transferLeadership} ended.
      *
      * @param target    the follower leadership was handed to

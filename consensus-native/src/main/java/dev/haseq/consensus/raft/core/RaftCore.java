@@ -68,6 +68,8 @@ public final class RaftCore {
     private NodeId leader;
 
     private long now;
+    /** See {@link #setRestoringSnapshot}. */
+    private boolean restoringSnapshot;
 
     /**
      * @param config    identity, peers and timings
@@ -276,6 +278,17 @@ public final class RaftCore {
     /** The state machine is (not) catching up on history; while it is, this node never campaigns. */
     public void setCatchingUp(boolean value) {
         election.setCatchingUp(value);
+    }
+
+    /**
+     * The driver is (no longer) restoring its state machine from a received snapshot whose Ready
+     * ({@link Ready#installSnapshot()}) it already advanced, e.g. on another thread. While it is,
+     * snapshot chunks from the leader are dropped (the leader resends after its send timeout), so
+     * no newer received snapshot can replace the one being restored in the snapshot store. A
+     * driver that restores before it advances that Ready never needs this.
+     */
+    public void setRestoringSnapshot(boolean value) {
+        restoringSnapshot = value;
     }
 
     /** Snapshot bytes read for a follower, answering a {@link Ready.SnapshotRead}. */
@@ -565,7 +578,7 @@ public final class RaftCore {
      * the store's retention could drop the one the pending install names.
      */
     boolean installPending() {
-        return out.installPending();
+        return out.installPending() || restoringSnapshot;
     }
 
     private Progress peer(NodeId id) {

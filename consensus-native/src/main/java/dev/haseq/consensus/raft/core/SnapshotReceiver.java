@@ -61,6 +61,7 @@ final class SnapshotReceiver {
             term = m.snapshotTerm();
             total = m.totalSize();
             checksum = m.checksum();
+            core.emit(new CoreEvent.SnapshotReceiveStarted(m.from(), index, term));
         }
         if (m.offset() != received) {
             reply(m, received, false); // a duplicate, or a gap after a loss: resume where we are
@@ -108,6 +109,7 @@ final class SnapshotReceiver {
         long size = total;
         reset();
         if (!ok) {
+            core.emit(new CoreEvent.SnapshotReceiveFailed(sender, snapIndex, snapTerm));
             core.sendAfterPersist(new InstallSnapshotResponse(core.id(), sender, core.term(), snapIndex, snapTerm, 0,
                     false));
             return;

@@ -77,6 +77,7 @@ final class SnapshotSender {
         if (pr.state == ReplicationState.SNAPSHOT && pr.snapReadPending) {
             pr.snapReadPending = false;
             core.emit(pr.failed());
+            core.emit(new CoreEvent.SnapshotSendFailed(pr.id, pr.snapIndex));
             pr.snapWaitSince = core.now(); // retried by the send timeout, with backoff
         }
     }
@@ -114,6 +115,7 @@ final class SnapshotSender {
     void checkTimeout(Progress pr, long now, long limit) {
         if (now - pr.snapWaitSince >= limit) {
             core.emit(pr.failed());
+            core.emit(new CoreEvent.SnapshotSendFailed(pr.id, pr.snapIndex));
             pr.snapReadPending = false;
             pr.snapChunkInFlight = false;
             if (pr.snapTotal >= 0 && pr.snapAcked >= pr.snapTotal) {

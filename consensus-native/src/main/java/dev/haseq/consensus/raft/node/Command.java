@@ -26,6 +26,10 @@ sealed interface Command {
     record SnapshotTaken(long index, long term) implements Command {
     }
 
+    /** The applier is done with the restore of a received snapshot (restored, or failed: the node is stopping). */
+    record SnapshotRestored() implements Command {
+    }
+
     /** The transport lost its connection to {@code peer}. */
     record Unreachable(NodeId peer) implements Command {
     }

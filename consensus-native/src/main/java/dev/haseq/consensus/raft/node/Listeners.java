@@ -52,6 +52,26 @@ final class Listeners implements ConsensusListener {
     }
 
     @Override
+    public void snapshotSendFinished(NodeId peer, long index) {
+        each(l -> l.snapshotSendFinished(peer, index));
+    }
+
+    @Override
+    public void snapshotSendFailed(NodeId peer, long index) {
+        each(l -> l.snapshotSendFailed(peer, index));
+    }
+
+    @Override
+    public void snapshotReceiveStarted(long index, long term) {
+        each(l -> l.snapshotReceiveStarted(index, term));
+    }
+
+    @Override
+    public void snapshotReceiveFailed(long index, long term) {
+        each(l -> l.snapshotReceiveFailed(index, term));
+    }
+
+    @Override
     public void sendFailed(NodeId peer) {
         each(l -> l.sendFailed(peer));
     }

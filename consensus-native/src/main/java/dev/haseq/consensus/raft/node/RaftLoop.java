@@ -5,6 +5,7 @@ import dev.haseq.api.consensus.NotLeaderException;
 import dev.haseq.api.consensus.Role;
 import dev.haseq.api.consensus.StateMachine;
 import dev.haseq.api.storage.LogStore;
+import dev.haseq.api.storage.SnapshotMeta;
 import dev.haseq.api.storage.StableStore;
 import dev.haseq.consensus.raft.core.CoreEvent;
 import dev.haseq.consensus.raft.core.Message;
@@ -327,6 +328,7 @@ final class RaftLoop implements Runnable {
                 }
             }
             case Command.SnapshotTaken s -> core.snapshotTaken(s.index(), s.term());
+            case Command.SnapshotRestored r -> core.setRestoringSnapshot(false);
             case Command.Unreachable u -> core.reportUnreachable(u.peer());
             case Command.Persisted p -> rethrowWriterFailure();
             case Command.Stop s -> running = false;
@@ -462,8 +464,7 @@ final class RaftLoop implements Runnable {
             receiver.write(w, core);
         }
         rd.hardState().ifPresent(stable::save);
-        rd.installSnapshot().ifPresent(meta ->
-                applier.submit(new Applier.Restore(meta, true, new CompletableFuture<>())));
+        rd.installSnapshot().ifPresent(this::restoreReceived);
         if (rd.truncateAfter() != Ready.NONE && log.lastIndex() > rd.truncateAfter()) {
             log.truncateSuffix(rd.truncateAfter());
         }
@@ -486,6 +487,18 @@ final class RaftLoop implements Runnable {
         for (CoreEvent e : rd.events()) {
             event(e);
         }
+    }
+
+    /**
+     * Hands the restore of a received snapshot to the applier, which runs it on its own thread
+     * after this Ready is advanced. Until it is done, the core takes no further snapshot from the
+     * leader: committing a newer one would replace, in the store, the snapshot the restore reads.
+     */
+    private void restoreReceived(SnapshotMeta meta) {
+        CompletableFuture<Void> restored = new CompletableFuture<>();
+        core.setRestoringSnapshot(true);
+        restored.whenComplete((v, e) -> submit(new Command.SnapshotRestored()));
+        applier.submit(new Applier.Restore(meta, true, restored));
     }
 
     private void send(Message m) {
@@ -515,8 +528,10 @@ final class RaftLoop implements Runnable {
             case CoreEvent.ElectionStarted es -> listeners.electionStarted(es.term(), es.preVote());
             case CoreEvent.SendFailed sf -> listeners.sendFailed(sf.peer());
             case CoreEvent.SnapshotSendStarted ss -> listeners.snapshotSent(ss.peer(), ss.index());
-            case CoreEvent.SnapshotSendFinished sf -> {
-            }
+            case CoreEvent.SnapshotSendFinished sf -> listeners.snapshotSendFinished(sf.peer(), sf.index());
+            case CoreEvent.SnapshotSendFailed sf -> listeners.snapshotSendFailed(sf.peer(), sf.index());
+            case CoreEvent.SnapshotReceiveStarted rs -> listeners.snapshotReceiveStarted(rs.index(), rs.term());
+            case CoreEvent.SnapshotReceiveFailed rf -> listeners.snapshotReceiveFailed(rf.index(), rf.term());
             case CoreEvent.TransferFinished tf -> {
                 if (pendingTransfer != null) {
                     CompletableFuture<NodeId> f = pendingTransfer;

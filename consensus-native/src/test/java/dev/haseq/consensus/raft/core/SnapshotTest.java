@@ -128,6 +128,39 @@ class SnapshotTest {
         assertThat(n1.core.snapshotIndex()).isEqualTo(snapshotIndex);
     }
 
+    /** The guide's trailing_logs: a follower that missed fewer entries than that replays them from the log. */
+    @Test
+    void aFollowerBehindByFewerThanTrailingLogsCatchesUpFromTheLogWithoutASnapshot() {
+        TestCluster c = new TestCluster(3, 1 << 20, 8, CHUNK, TRAILING);
+        Node n1 = c.elect("n1");
+        Node n3 = c.node("n3");
+        for (int i = 0; i < 10; i++) {
+            n1.core.propose(new byte[] {(byte) i});
+            n1.drain();
+            c.deliver();
+        }
+        long n3Had = n3.core.lastIndex();
+        c.isolate("n3");
+        for (int i = 0; i < TRAILING - 2; i++) {
+            n1.core.propose(new byte[] {(byte) (100 + i)});
+            n1.drain();
+            c.deliver();
+        }
+        c.tickAll(1);
+        n1.takeSnapshot(300);
+        assertThat(n1.core.firstIndex()).as("compacted, but the entries n3 misses are kept").isLessThanOrEqualTo(n3Had + 1)
+                .isGreaterThan(1);
+        c.heal();
+        for (int round = 0; round < 50 && n3.core.lastIndex() < n1.core.lastIndex(); round++) {
+            c.deliver();
+            c.tickAll(1);
+        }
+
+        assertThat(n3.core.lastIndex()).isEqualTo(n1.core.lastIndex());
+        assertThat(n1.events(CoreEvent.SnapshotSendStarted.class)).isEmpty();
+        assertThat(c.sent).noneMatch(InstallSnapshotRequest.class::isInstance);
+    }
+
     @Test
     void followerBehindTheTrailingLogsGetsTheSnapshotInChunksThenCatchesUp() {
         TestCluster c = laggingFollower();
@@ -137,7 +170,12 @@ class SnapshotTest {
 
         assertThat(n1.events(CoreEvent.SnapshotSendStarted.class)).singleElement()
                 .satisfies(e -> assertThat(e.index()).isEqualTo(n1.snapshotMeta.index()));
-        assertThat(n1.events(CoreEvent.SnapshotSendFinished.class)).hasSize(1);
+        assertThat(n1.events(CoreEvent.SnapshotSendFinished.class)).singleElement()
+                .isEqualTo(new CoreEvent.SnapshotSendFinished(NodeId.of("n3"), n1.snapshotMeta.index()));
+        assertThat(n1.events(CoreEvent.SnapshotSendFailed.class)).as("nothing was lost").isEmpty();
+        assertThat(n3.events(CoreEvent.SnapshotReceiveStarted.class)).singleElement().isEqualTo(
+                new CoreEvent.SnapshotReceiveStarted(NodeId.of("n1"), n1.snapshotMeta.index(), n1.snapshotMeta.term()));
+        assertThat(n3.events(CoreEvent.SnapshotReceiveFailed.class)).isEmpty();
         assertThat(c.sent).filteredOn(InstallSnapshotRequest.class::isInstance)
                 .map(m -> ((InstallSnapshotRequest) m).offset())
                 .containsExactly(0L, 64L, 128L, 192L, 256L);
@@ -168,6 +206,12 @@ class SnapshotTest {
                 .map(m -> ((InstallSnapshotRequest) m).offset()).toList();
         assertThat(offsets).containsExactly(0L, 64L, 128L, 128L, 192L, 256L);
         assertThat(c.node("n1").events(CoreEvent.SendFailed.class)).isNotEmpty();
+        long snapshotIndex = c.node("n1").snapshotMeta.index();
+        assertThat(c.node("n1").events(CoreEvent.SnapshotSendFailed.class)).as("the lost chunk's timeout")
+                .isNotEmpty().allMatch(e -> e.equals(new CoreEvent.SnapshotSendFailed(NodeId.of("n3"), snapshotIndex)));
+        assertThat(c.node("n1").events(CoreEvent.SnapshotSendFinished.class)).hasSize(1);
+        assertThat(c.node("n3").events(CoreEvent.SnapshotReceiveStarted.class)).as("resumed, not restarted")
+                .hasSize(1);
         assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
     }
 
@@ -218,7 +262,14 @@ class SnapshotTest {
         List<Long> offsets = c.sent.stream().filter(InstallSnapshotRequest.class::isInstance)
                 .map(m -> ((InstallSnapshotRequest) m).offset()).toList();
         assertThat(offsets).containsExactly(0L, 64L, 128L, 192L, 256L, 0L, 64L, 128L, 192L, 256L);
-        assertThat(c.node("n3").readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
+        Node n3 = c.node("n3");
+        long snapshotIndex = c.node("n1").snapshotMeta.index();
+        assertThat(n3.events(CoreEvent.SnapshotReceiveFailed.class)).singleElement()
+                .satisfies(e -> assertThat(e.index()).isEqualTo(snapshotIndex));
+        assertThat(n3.events(CoreEvent.SnapshotReceiveStarted.class)).as("the first try and the second")
+                .hasSize(2);
+        assertThat(c.node("n1").events(CoreEvent.SnapshotSendFinished.class)).hasSize(1);
+        assertThat(n3.readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
         assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
     }
 
@@ -246,6 +297,53 @@ class SnapshotTest {
         assertThat(failedSendsDuringTheTransfer(c)).as("no send timeout needed").isZero();
         assertThat(c.node("n3").readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
         assertThat(c.node("n3").core.lastIndex()).isEqualTo(c.node("n1").core.lastIndex());
+    }
+
+    /**
+     * A driver that restores a received snapshot after advancing its Ready (the native node does,
+     * on its applier thread) holds further snapshots off until it is done: a newer snapshot the
+     * leader took meanwhile must not replace, in the store, the one being restored.
+     */
+    @Test
+    void noSnapshotChunkIsTakenWhileTheDriverIsStillRestoringAReceivedSnapshot() {
+        TestCluster c = laggingFollower();
+        Node n1 = c.node("n1");
+        Node n3 = c.node("n3");
+        n3.core.setRestoringSnapshot(true);
+        firstChunkHandedOut(c);
+
+        assertThat(n3.snapshotWrites).as("chunks dropped").isEmpty();
+        assertThat(n3.events(CoreEvent.SnapshotReceiveStarted.class)).isEmpty();
+        assertThat(chunkAnswers(c)).as("and not answered").isEmpty();
+        assertThat(n1.events(CoreEvent.SnapshotSendFailed.class)).as("the leader keeps retrying").isNotEmpty();
+
+        n3.core.setRestoringSnapshot(false);
+        pump(c, bytes -> true);
+        assertThat(n3.events(CoreEvent.SnapshotReceiveStarted.class)).hasSize(1);
+        assertThat(n3.readies).filteredOn(r -> r.installSnapshot().isPresent()).hasSize(1);
+        assertThat(n3.core.lastIndex()).isEqualTo(n1.core.lastIndex());
+    }
+
+    /** The leader's driver cannot read its own snapshot: a failed snapshot send, retried after the send timeout. */
+    @Test
+    void anUnreadableLocalSnapshotIsAFailedSnapshotSendThatIsRetried() {
+        TestCluster c = laggingFollower();
+        Node n1 = c.node("n1");
+        for (int round = 0; round < 50 && n1.snapshotReads.isEmpty(); round++) {
+            c.deliver();
+            c.tickAll(1);
+        }
+        assertThat(n1.snapshotReads).as("the leader asked for the first chunk").isNotEmpty();
+        n1.snapshotReads.clear();
+        n1.core.snapshotReadFailed(NodeId.of("n3"), "simulated read failure");
+        n1.drain();
+
+        assertThat(n1.events(CoreEvent.SnapshotSendFailed.class)).singleElement()
+                .isEqualTo(new CoreEvent.SnapshotSendFailed(NodeId.of("n3"), n1.snapshotMeta.index()));
+        assertThat(n1.events(CoreEvent.SnapshotSendFinished.class)).isEmpty();
+        pump(c, bytes -> true);
+        assertThat(n1.events(CoreEvent.SnapshotSendFinished.class)).hasSize(1);
+        assertThat(c.node("n3").core.lastIndex()).isEqualTo(n1.core.lastIndex());
     }
 
     /** The driver still holds the first 64 bytes when it cannot write the chunk at 192: the leader resends from 64. */

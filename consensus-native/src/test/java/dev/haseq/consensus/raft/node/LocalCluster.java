@@ -282,6 +282,25 @@ final class LocalCluster implements AutoCloseable {
             snapshotsSent.incrementAndGet();
         }
 
+        final java.util.concurrent.atomic.AtomicInteger snapshotSendsFinished = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger snapshotSendFailures = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger snapshotReceivesStarted = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void snapshotSendFinished(NodeId peer, long index) {
+            snapshotSendsFinished.incrementAndGet();
+        }
+
+        @Override
+        public void snapshotSendFailed(NodeId peer, long index) {
+            snapshotSendFailures.incrementAndGet();
+        }
+
+        @Override
+        public void snapshotReceiveStarted(long index, long term) {
+            snapshotReceivesStarted.incrementAndGet();
+        }
+
         final java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override

@@ -36,6 +36,22 @@ class StartupTest {
         }
     }
 
+    /** The guide: raft.bootstrap is a compatibility flag; the start mode comes from raft_dir alone. */
+    @Test
+    void bootstrapTrueChangesNothingAnExistingDirectoryStillRejoins() throws Exception {
+        java.util.Map<String, String> s = new java.util.HashMap<>(LocalCluster.testTimings());
+        s.put(RaftSettings.BOOTSTRAP, "true");
+        try (LocalCluster c = new LocalCluster(3, dir, s)) {
+            assertThat(c.settings(0).bootstrap()).isTrue();
+            assertThat(c.start(0).startMode()).isEqualTo(ClusterIdentity.StartMode.BOOTSTRAP);
+            c.closeNode(0);
+            Path id = c.raftDir(0).resolve(RaftLayout.IDENTITY_FILE);
+            String identity = Files.readString(id);
+            assertThat(c.start(0).startMode()).isEqualTo(ClusterIdentity.StartMode.REJOIN);
+            assertThat(Files.readString(id)).isEqualTo(identity);
+        }
+    }
+
     @Test
     void anotherNodeIdOnAnExistingDirectoryIsRefusedNamingBothIdsAndTheDirectory() {
         try (LocalCluster c = new LocalCluster(3, dir, LocalCluster.testTimings())) {
