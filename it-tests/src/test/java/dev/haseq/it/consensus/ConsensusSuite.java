@@ -77,6 +77,16 @@ public abstract class ConsensusSuite {
                 RaftSettings.LEADER_LEASE_TIMEOUT, "10s", RaftSettings.SEND_TIMEOUT, "100ms");
     }
 
+    /**
+     * Timings for a leader that must not step down on its own during a test (check-quorum with a
+     * lease of half a second), within the guide's rules: election = 4 x heartbeat, lease =
+     * heartbeat / 2.
+     */
+    protected Map<String, String> patientTimings() {
+        return Map.of(RaftSettings.HEARTBEAT_TIMEOUT, "1s", RaftSettings.ELECTION_TIMEOUT, "4s",
+                RaftSettings.LEADER_LEASE_TIMEOUT, "500ms", RaftSettings.SEND_TIMEOUT, "100ms");
+    }
+
     /** The least time after which a follower on {@link #slowTimings()} may start an election. */
     protected Duration slowDetection() {
         return Duration.ofSeconds(20);
