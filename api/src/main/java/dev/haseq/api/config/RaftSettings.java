@@ -248,6 +248,7 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
                         + ") is above half of " + HEARTBEAT_TIMEOUT + " (" + Durations.format(heartbeat)
                         + "); the guide suggests about " + Durations.format(heartbeat.dividedBy(2))));
             }
+            formulaWarnings(heartbeat, election, lease, send);
             long threshold = number(SNAPSHOT_THRESHOLD, DEFAULT_SNAPSHOT_THRESHOLD, 1);
             long trailing = number(TRAILING_LOGS, DEFAULT_TRAILING_LOGS, 0);
             int snapCount = (int) Math.min(Integer.MAX_VALUE, number(SNAP_COUNT, DEFAULT_SNAP_COUNT, 1));
@@ -266,6 +267,45 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
             RaftSettings s = new RaftSettings(enable, nodeId, raftAddr, raftDir, peers, bootstrap, heartbeat, election,
                     lease, send, threshold, trailing, snapCount, provider, logStore);
             return new Parsed(Optional.of(s), errors, warnings);
+        }
+
+        /**
+         * Timeouts far from the guide's formulas (heartbeat = 4-5 x RTT_MAX, election = 4 x
+         * heartbeat, lease = heartbeat / 2, send = 2-3 x RTT_MAX, i.e. about heartbeat / 2): each
+         * ratio more than a factor of ~2 off is a warning that says what it costs. The bounds leave
+         * the guide's defaults (350/1000/175/200 ms) and its production example (92/368/46/50 ms)
+         * silent. Lease above heartbeat / 2 is warned about by the caller.
+         */
+        private void formulaWarnings(Duration heartbeat, Duration election, Duration lease, Duration send) {
+            String hb = HEARTBEAT_TIMEOUT + " (" + Durations.format(heartbeat) + ")";
+            if (election.compareTo(heartbeat) >= 0 && election.compareTo(heartbeat.multipliedBy(2)) < 0) {
+                warn(ELECTION_TIMEOUT, ELECTION_TIMEOUT + " (" + Durations.format(election) + ") is less than twice "
+                        + hb + ": a candidate gives up on a vote the network merely delayed and starts another term; "
+                        + "the guide suggests 4 x heartbeat_timeout (" + Durations.format(heartbeat.multipliedBy(4)) + ")");
+            } else if (election.compareTo(heartbeat.multipliedBy(10)) > 0) {
+                warn(ELECTION_TIMEOUT, ELECTION_TIMEOUT + " (" + Durations.format(election) + ") is more than 10 x "
+                        + hb + ": a split vote leaves the cluster without a leader that long; "
+                        + "the guide suggests 4 x heartbeat_timeout (" + Durations.format(heartbeat.multipliedBy(4)) + ")");
+            }
+            if (lease.compareTo(heartbeat.dividedBy(8)) < 0) {
+                warn(LEADER_LEASE_TIMEOUT, LEADER_LEASE_TIMEOUT + " (" + Durations.format(lease) + ") is below "
+                        + hb + " / 8: a leader steps down whenever one acknowledgement round is a little late; "
+                        + "the guide suggests about heartbeat_timeout / 2 (" + Durations.format(heartbeat.dividedBy(2)) + ")");
+            }
+            if (send.compareTo(heartbeat) >= 0) {
+                warn(SEND_TIMEOUT, SEND_TIMEOUT + " (" + Durations.format(send) + ") is not below " + hb
+                        + ": followers give up on the leader before it notices that a send failed; the guide's formulas "
+                        + "put it at about heartbeat_timeout / 2 (" + Durations.format(heartbeat.dividedBy(2)) + ")");
+            } else if (send.compareTo(heartbeat.dividedBy(8)) < 0) {
+                warn(SEND_TIMEOUT, SEND_TIMEOUT + " (" + Durations.format(send) + ") is below " + hb
+                        + " / 8, under one round trip by the guide's formulas: sends count as failed while the "
+                        + "network is merely slow; the guide's formulas put it at about heartbeat_timeout / 2 ("
+                        + Durations.format(heartbeat.dividedBy(2)) + ")");
+            }
+        }
+
+        private void warn(String key, String message) {
+            warnings.add(new ConfigProblem(key, message));
         }
 
         private NodeId nodeId(boolean enable) {

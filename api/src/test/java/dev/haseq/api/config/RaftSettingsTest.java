@@ -277,6 +277,35 @@ class RaftSettingsTest {
     }
 
     @Test
+    void theDefaultTimingsPassWithoutWarnings() {
+        RaftSettings.Parsed p = parse(cluster());
+        assertThat(p.errors()).isEmpty();
+        assertThat(p.warnings()).isEmpty();
+    }
+
+    @Test
+    void timeoutsFarFromTheGuidesFormulasAreWarningsThatNameTheKeyAndTheSuggestion() {
+        String[][] cases = {
+            // key, value, expected fragment
+            {"raft.election_timeout", "500ms", "raft.election_timeout (500ms) is less than twice raft.heartbeat_timeout (350ms)"},
+            {"raft.election_timeout", "4s", "raft.election_timeout (4s) is more than 10 x raft.heartbeat_timeout (350ms)"},
+            {"raft.leader_lease_timeout", "40ms", "raft.leader_lease_timeout (40ms) is below raft.heartbeat_timeout (350ms) / 8"},
+            {"raft.send_timeout", "350ms", "raft.send_timeout (350ms) is not below raft.heartbeat_timeout (350ms)"},
+            {"raft.send_timeout", "40ms", "raft.send_timeout (40ms) is below raft.heartbeat_timeout (350ms) / 8"},
+        };
+        for (String[] c : cases) {
+            Map<String, String> m = cluster();
+            m.put(c[0], c[1]);
+            RaftSettings.Parsed p = parse(m);
+            assertThat(p.errors()).as(c[0] + "=" + c[1]).isEmpty();
+            assertThat(p.warnings()).as(c[0] + "=" + c[1]).singleElement().satisfies(w -> {
+                assertThat(w.key()).isEqualTo(c[0]);
+                assertThat(w.toString()).contains(c[2]).contains("guide");
+            });
+        }
+    }
+
+    @Test
     void theGuidesProductionTimingsPassWithoutWarnings() {
         Map<String, String> m = cluster();
         m.put("raft.peers", "node-2@10.0.0.2:5001,node-3@10.0.0.3:5001,node-4@10.0.0.4:5001,node-5@10.0.0.5:5001");
