@@ -31,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code limit} (the segment size). Everything after a segment's last
  * record is zero at all times (a new segment ends at its header; recovery keeps a tail only if it
  * is all zeros; truncation cuts the file at the new end), so writing zeros there changes no byte a
- * reader or recovery could see: recovery reads the zeros as the end of the log. The lock is held
- * for one page write at a time while the writer waits for it.
+ * reader or recovery could see: recovery reads the zeros as the end of the log. While the writer
+ * waits for the lock, it is held for at most one more {@value #WRITE}-byte write.
  *
  * <p><b>Errors.</b> Any I/O error here (a full disk, a failing device) stops preallocation for the
  * store with one warning; the writer is unaffected and reports its own errors.
@@ -42,9 +42,17 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SegmentPreallocator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SegmentPreallocator.class.getName());
-    static final int PAGE = 4096;
+    /**
+     * Bytes per zero write. Unlike Chronicle's store, which writes through a mapping (where a write
+     * dirties a whole large folio), records here are written with {@code FileChannel.write}, which
+     * dirties only the file system blocks it touches, whatever folios the page cache used for the
+     * zeros: measured on the reference VM, a 1 KiB append + sync wrote ~4.2 KiB to the disk after
+     * zeros written in 4 KiB, 64 KiB or 1 MiB writes alike (~8-9 KiB on a growing file). 64 KiB
+     * writes cost a quarter of the CPU of page-sized ones (~0.25 vs ~1 ms per MiB).
+     */
+    static final int WRITE = 64 << 10;
     /** Bytes zeroed per pass under the lock at most (fewer when the writer is waiting). */
-    static final int CHUNK = 64 << 10;
+    static final int CHUNK = 256 << 10;
     /** Zero bytes written between two syncs of them. */
     static final long SYNC_EVERY = 1 << 20;
 
@@ -62,11 +70,7 @@ final class SegmentPreallocator implements AutoCloseable {
     private final Opener opener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread thread;
-    /**
-     * One page: each write dirties a single page, so the page cache holds small folios here and a
-     * later record write dirties (and a sync writes back) only the pages it touches.
-     */
-    private final ByteBuffer zeros = ByteBuffer.allocateDirect(PAGE);
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(WRITE);
     // Guarded by lock:
     private Segment target;
     private long end;
@@ -209,8 +213,8 @@ final class SegmentPreallocator implements AutoCloseable {
             long stop = Math.min(start + CHUNK, goal);
             long p = start;
             while (p < stop) {
-                // Up to the next page boundary: page-aligned single-page writes after the first.
-                zeros.clear().limit((int) Math.min(PAGE - (p & (PAGE - 1)), stop - p));
+                // Up to the next WRITE boundary, so that later writes are aligned.
+                zeros.clear().limit((int) Math.min(WRITE - (p & (WRITE - 1)), stop - p));
                 while (zeros.hasRemaining()) {
                     p += channel.write(zeros, p);
                 }
