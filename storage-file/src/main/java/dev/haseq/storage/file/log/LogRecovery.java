@@ -25,10 +25,10 @@ import java.util.List;
  * to disk before the next one was created, so damage there, or a damaged record followed by valid
  * ones, is corruption of acknowledged data and a {@link StorageException} naming file and offset.
  *
- * <p>Where the last segment ends: after its last valid record, when the file holds nothing but
- * zeros from there on (the preallocated tail, see {@link SegmentScanner}); those zeros are kept
- * and are not reported. A torn record is cut together with the zeros after it, and reported with
- * the size of its own non-zero bytes.
+ * <p>Where a segment ends: after its last valid record, when the file holds nothing but zeros from
+ * there on (the newest segment's preallocated tail, see {@link SegmentScanner}); those zeros are
+ * kept and are not reported. A torn record is cut together with the zeros after it, and reported
+ * with the size of its own non-zero bytes.
  *
  * <p>Known limit: after a power loss (not a process crash) the disk may have kept a later page of
  * an unsynced batch but not an earlier one. Valid records then follow the hole and open refuses,
@@ -134,11 +134,15 @@ final class LogRecovery {
             checkHeader(ch, path, size, start);
             if (!segments.isEmpty() && segments.getLast().lastIndex() + 1 != start) {
                 Segment prev = segments.getLast();
+                long prevSize = prev.channel().size();
                 throw new StorageException("log segments " + prev.path().getFileName() + " (indexes " + prev.firstIndex()
                         + ".." + prev.lastIndex() + ") and " + path.getFileName() + " do not follow each other in " + dir
-                        + ": a segment file is missing or stale. Restore it, or wipe this node's Raft state and let it rejoin");
+                        + (prevSize > prev.end() ? ": " + prev.path().getFileName() + " holds only zeros from offset "
+                                + prev.end() + " to its end at " + prevSize + ", so records there were lost"
+                                : ": a segment file is missing or stale")
+                        + ". Restore it, or wipe this node's Raft state and let it rejoin");
             }
-            SegmentScanner.Scan scan = SegmentScanner.scan(ch, start, terms, last);
+            SegmentScanner.Scan scan = SegmentScanner.scan(ch, start, terms);
             if (scan.corruption().isPresent()) {
                 SegmentScanner.Corruption c = scan.corruption().get();
                 if (!last || c.validRecordsFollow()) {

@@ -16,11 +16,12 @@ import java.util.zip.CRC32C;
  *
  * <p><b>Zeros after the last record.</b> The segment being written is longer than its records when
  * its tail was preallocated ({@link SegmentPreallocator}): the bytes after the last record are
- * zeros. No record starts with a zero byte (its first byte is the envelope magic), so in the last
- * segment a position from which the file holds nothing but zeros is its clean end, not damage.
- * A bad record with non-zero bytes after it is judged as before (torn tail or corruption), and the
- * search for valid records after it stops where the zeros start. In older segments, which were cut
- * to their last record before the next segment was created, zeros are damage like any other bytes.
+ * zeros. No record starts with a zero byte (its first byte is the envelope magic), so a position
+ * from which the file holds nothing but zeros is the segment's clean end, not damage. A bad record
+ * with non-zero bytes after it is judged as before (torn tail or corruption), and the search for
+ * valid records after it stops where the zeros start. Older segments are trimmed to their last
+ * record before the next one is created; should a trim be lost, their zeros end them too, and
+ * recovery's check that segments follow each other catches any record that zeros replaced.
  */
 final class SegmentScanner {
     private static final int WINDOW = 1 << 20;
@@ -53,17 +54,16 @@ final class SegmentScanner {
     /**
      * Scans the records after the header of a segment whose first index is {@code firstIndex},
      * adding their terms to {@code terms} (whose last term, if any, is that of {@code firstIndex - 1}).
-     * {@code last}: the segment is the newest one, where trailing zeros are its end.
      */
-    static Scan scan(FileChannel channel, long firstIndex, TermRuns terms, boolean last) throws IOException {
-        return new SegmentScanner(channel).scan(firstIndex, terms, last);
+    static Scan scan(FileChannel channel, long firstIndex, TermRuns terms) throws IOException {
+        return new SegmentScanner(channel).scan(firstIndex, terms);
     }
 
-    private Scan scan(long firstIndex, TermRuns terms, boolean last) throws IOException {
+    private Scan scan(long firstIndex, TermRuns terms) throws IOException {
         int[] offsets = new int[1024];
         int count = 0;
         long pos = StampedHeader.BYTES;
-        long dataEnd = last ? zerosStart() : size;
+        long dataEnd = zerosStart();
         while (pos < dataEnd) {
             long expected = firstIndex + count;
             String problem = null;

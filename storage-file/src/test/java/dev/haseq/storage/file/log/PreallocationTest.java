@@ -287,16 +287,33 @@ class PreallocationTest {
     }
 
     @Test
-    void zerosAfterTheRecordsOfAnOlderSegmentAreDamageNotAnEnd() throws IOException {
+    void anOlderSegmentWhoseTrimWasLostStillEndsAtItsLastRecord() throws IOException {
         try (FileLogStore log = open(4096, 4096, SegmentPreallocator.FILES)) {
             log.append(entries(1, 40, 1, 500));
         }
         Path older = segmentFiles().getFirst();
-        long size = Files.size(older);
         Files.write(older, new byte[600], StandardOpenOption.APPEND);
+        try (FileLogStore log = open(4096, 4096, SegmentPreallocator.FILES)) {
+            assertThat(log.read(1, 40, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 40, 1, 500));
+        }
+        assertThat(events.torn).isEmpty();
+    }
+
+    @Test
+    void zerosOverTheLastRecordOfAnOlderSegmentAreAnErrorNamingTheZeros() throws IOException {
+        try (FileLogStore log = open(4096, 4096, SegmentPreallocator.FILES)) {
+            log.append(entries(1, 40, 1, 500));
+        }
+        List<Path> files = segmentFiles();
+        Path older = files.getFirst();
+        long size = Files.size(older);
+        long lastRecord = size - (LogRecords.OVERHEAD + 500);
+        write(older, lastRecord, ByteBuffer.wrap(new byte[(int) (size - lastRecord)]));
         assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
-                .hasMessageContaining(older.toString()).hasMessageContaining("offset " + size)
-                .hasMessageContaining("not in the newest segment");
+                .hasMessageContaining(older.getFileName().toString())
+                .hasMessageContaining(files.get(1).getFileName().toString())
+                .hasMessageContaining("only zeros from offset " + lastRecord);
+        assertThat(events.torn).isEmpty();
     }
 
     @Test
