@@ -20,18 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * allocated (and synced) earlier only writes the data. On the reference VM (ext4, virtio disk)
  * that is the difference between ~130-170 µs and ~90-120 µs for a 1 KiB append + sync. The zeros
  * are written here once, ahead of the writer, and synced every {@value #SYNC_EVERY} bytes, so the
- * journal commits for the allocation are shared by many appends. A file system without delayed
- * allocation or journal costs gains little, and loses only the zero writes.
+ * journal commits for the allocation are shared by many appends. On a file system where growing
+ * a file costs no more than overwriting it, this gains little and costs only the zero writes.
  *
  * <p><b>Safety.</b> Zeroing never touches a record. The writer holds {@link #lock()} while it
  * writes records and, before releasing it, reports the segment and the file offset just past its
  * last record ({@link #written}); it also holds it while it cuts or trims a segment and reports that
  * ({@link #cut}, {@link #detach}). The zeroing thread holds the same lock while it writes, and
  * only writes at or after the reported end, up to {@code ahead} bytes past it and never past
- * {@code limit} (the segment size). Everything after a segment's last
- * record is zero at all times (a new segment ends at its header; recovery keeps a tail only if it
- * is all zeros; truncation cuts the file at the new end), so writing zeros there changes no byte a
- * reader or recovery could see: recovery reads the zeros as the end of the log. While the writer
+ * {@code limit} (the segment size). Everything after a segment's last record is zero at all times
+ * (a new segment ends at its header; recovery keeps a tail only if it is all zeros; truncation
+ * cuts the file at the new end; a writer whose write failed part-way {@link #halt halts} this), so
+ * writing zeros there changes no byte a reader or recovery could see: recovery reads the zeros as
+ * the end of the log. While the writer
  * waits for the lock, it is held for at most one more {@value #WRITE}-byte write.
  *
  * <p><b>Errors.</b> Any I/O error here (a full disk, a failing device) stops preallocation for the
@@ -98,13 +99,13 @@ final class SegmentPreallocator implements AutoCloseable {
         this.ahead = ahead;
         this.limit = limit;
         this.opener = opener;
+        this.stopped = ahead == 0;
         if (ahead > 0 && background) {
             thread = Thread.ofPlatform().daemon().name("haseq-file-log-prealloc").unstarted(this::run);
             thread.start();
         } else {
             thread = null;
         }
-        stopped = ahead == 0;
     }
 
     /** Held by the writer while it writes, cuts or trims the newest segment, until it has reported that. */
