@@ -12,7 +12,6 @@ import dev.haseq.node.metrics.PrometheusTextParser.Family;
 import dev.haseq.node.sign.KeyFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -21,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,19 @@ class TransportAndStorageMetricsTest {
     }
 
     /** Writes {@code bytes} to the Raft port and waits (bounded) for the node to hang up. */
+    /**
+     * Where the records of a {@code file} log segment end: a 20-byte header, then frames of an
+     * 8-byte header (non-zero magic first, payload length at offset 4), the payload and a 4-byte CRC.
+     */
+    private static long endOfRecords(Path segment) throws IOException {
+        byte[] b = Files.readAllBytes(segment);
+        int pos = 20;
+        while (pos + 8 <= b.length && b[pos] != 0) {
+            pos += 12 + ByteBuffer.wrap(b, pos + 4, 4).getInt();
+        }
+        return pos;
+    }
+
     private static void sendToRaftPort(int port, byte[] bytes) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout((int) WAIT.toMillis());
@@ -147,15 +161,20 @@ class TransportAndStorageMetricsTest {
         assertThat(counter(after, CLOSED, Map.of("peer", "(unidentified)", "reason", "oversized_frame"))).isEqualTo(0);
         first.close();
 
-        // A write the crash interrupted: a partial record at the end of the last log segment.
+        // A write the crash interrupted: a partial record after the last record of the last log
+        // segment (the file may continue with preallocated zeros there).
         Path segment;
         try (Stream<Path> files = Files.list(home.resolve("raft/raft-log"))) {
             segment = files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().reduce((a, b) -> b)
                     .orElseThrow(() -> new AssertionError("no log segment under " + home.resolve("raft/raft-log")));
         }
         byte[] torn = {0x00, 0x00, 0x00, 0x40, 0x01, 0x02, 0x03};
-        try (OutputStream out = Files.newOutputStream(segment, StandardOpenOption.APPEND)) {
-            out.write(torn);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(torn);
+            long at = endOfRecords(segment);
+            while (b.hasRemaining()) {
+                ch.write(b, at + b.position());
+            }
         }
 
         HaseqNode second = start(raftPort);

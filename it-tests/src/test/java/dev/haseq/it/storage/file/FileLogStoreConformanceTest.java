@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The log conformance suite against the {@code file} provider. The damage hooks read the segment
  * format independently of the implementation: a 20-byte header, then frames of
- * {@code 8-byte header (payload length at offset 4) + payload + 4-byte CRC}.
+ * {@code 8-byte header (payload length at offset 4) + payload + 4-byte CRC}, then, in the newest
+ * segment, possibly zeros up to the end of the file (preallocated space).
  */
 class FileLogStoreConformanceTest extends LogStoreConformance {
     private static final int SEGMENT_HEADER = 20;
@@ -67,7 +68,9 @@ class FileLogStoreConformanceTest extends LogStoreConformance {
             byte[] b = Files.readAllBytes(segment);
             List<long[]> out = new ArrayList<>();
             int pos = SEGMENT_HEADER;
-            while (pos + 8 <= b.length) {
+            // A record starts with the non-zero envelope magic; zeros after the last record are
+            // preallocated space.
+            while (pos + 8 <= b.length && b[pos] != 0) {
                 int len = 12 + ByteBuffer.wrap(b, pos + 4, 4).getInt();
                 out.add(new long[] {pos, pos + len});
                 pos += len;

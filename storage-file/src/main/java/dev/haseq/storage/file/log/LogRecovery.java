@@ -26,6 +26,11 @@ import java.util.List;
  * to disk before the next one was created, so damage there, or a damaged record followed by valid
  * ones, is corruption of acknowledged data and a {@link StorageException} naming file and offset.
  *
+ * <p>Where a segment ends: after its last valid record, when the file holds nothing but zeros from
+ * there on (the newest segment's preallocated tail, see {@link SegmentScanner}); those zeros are
+ * kept and are not reported. A torn record is cut together with the zeros after it, and reported
+ * with the size of its own non-zero bytes.
+ *
  * <p>Known limit: after a power loss (not a process crash) the disk may have kept a later page of
  * an unsynced batch but not an earlier one. Valid records then follow the hole and open refuses,
  * although only unsynced entries are affected. Refusing is the safe side: it never drops
@@ -124,28 +129,35 @@ final class LogRecovery {
                 // Created by a roll, then the crash came before its header was complete.
                 ch.close();
                 deleteFile(path);
-                reportTorn(path, 0, size, "incomplete segment header");
+                reportTorn(path, 0, size, 0, "incomplete segment header");
                 return;
             }
             checkHeader(ch, path, size, start);
             if (!segments.isEmpty() && segments.getLast().lastIndex() + 1 != start) {
                 Segment prev = segments.getLast();
+                long prevSize = prev.channel().size();
                 throw new StorageException("log segments " + prev.path().getFileName() + " (indexes " + prev.firstIndex()
                         + ".." + prev.lastIndex() + ") and " + path.getFileName() + " do not follow each other in " + dir
-                        + ": a segment file is missing or stale. Restore it, or wipe this node's Raft state and let it rejoin");
+                        + (prevSize > prev.end() ? ": " + prev.path().getFileName() + " holds only zeros from offset "
+                                + prev.end() + " to its end at " + prevSize + ", so records there were lost"
+                                : ": a segment file is missing or stale")
+                        + ". Restore it, or wipe this node's Raft state and let it rejoin");
             }
             SegmentScanner.Scan scan = SegmentScanner.scan(ch, start, terms);
             if (scan.corruption().isPresent()) {
                 SegmentScanner.Corruption c = scan.corruption().get();
                 if (!last || c.validRecordsFollow()) {
                     throw new StorageException("corrupt log record in " + path + " at offset " + c.offset() + ": "
-                            + c.reason() + ". Valid records follow it, so this is damage to acknowledged entries, not "
+                            + c.reason() + ". " + (last ? "Valid records follow it" : "It is not in the newest segment")
+                            + ", so this is damage to acknowledged entries, not "
                             + "a torn last write; the log is left untouched. Restore this node's raft-log from a "
                             + "backup, or wipe this node's Raft state and let it rejoin from a snapshot");
                 }
+                // The cut takes any preallocated zeros after the torn bytes with it; the
+                // preallocator zero-fills again once the store is open.
                 ch.truncate(c.offset());
                 ch.force(true);
-                reportTorn(path, c.offset(), size - c.offset(), c.reason());
+                reportTorn(path, c.offset(), scan.dataEnd() - c.offset(), size - scan.dataEnd(), c.reason());
             }
             segments.add(new Segment(path, start, ch, scan.offsets(), scan.count(), scan.end()));
         } catch (IOException | RuntimeException e) {
@@ -178,9 +190,10 @@ final class LogRecovery {
         }
     }
 
-    private void reportTorn(Path path, long offset, long dropped, String reason) {
-        LOG.log(Level.WARNING, "log {0}: cut {1} bytes at offset {2} left by an interrupted write ({3})",
-                path, dropped, offset, reason);
+    /** {@code dropped}: the bytes of the interrupted write; {@code zeros}: preallocated zeros cut with them. */
+    private void reportTorn(Path path, long offset, long dropped, long zeros, String reason) {
+        LOG.log(Level.WARNING, "log {0}: cut {1} bytes at offset {2} left by an interrupted write ({3}){4}",
+                path, dropped, offset, reason, zeros > 0 ? ", and the " + zeros + " preallocated zero bytes after them" : "");
         events.tornTailTruncated(path, offset, dropped);
     }
 

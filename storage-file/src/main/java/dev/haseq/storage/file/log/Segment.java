@@ -12,7 +12,9 @@ import java.util.Locale;
 /**
  * One segment file of the log, {@code <first index, 20 digits>.seg}: a {@link StampedHeader}
  * ({@value #MAGIC}, the first index) followed by {@link LogRecords}, and the in-memory offset of
- * every record in it. Not thread-safe; {@link FileLogStore} guards it.
+ * every record in it. The newest segment may continue with zeros after its last record
+ * (preallocated by {@link SegmentPreallocator}); {@link #end()} is where its records end, not the
+ * file size. Not thread-safe; {@link FileLogStore} guards it.
  */
 final class Segment {
     static final String MAGIC = "HQLS";
@@ -130,13 +132,32 @@ final class Segment {
         end = newEnd;
     }
 
-    /** Cuts the segment after {@code index} (which may be {@code firstIndex - 1}: no records left). */
+    /**
+     * Cuts the segment after {@code index} (which may be {@code firstIndex - 1}: no records left).
+     * The file ends at the new end afterwards: no byte of a removed record, nor any preallocated
+     * zero, is left after it.
+     */
     void truncateAfter(long index) throws IOException {
         int keep = (int) (index - firstIndex + 1);
         long newEnd = keep < count ? offsets[keep] : end;
         count = keep;
         end = newEnd;
         channel.truncate(newEnd);
+    }
+
+    /**
+     * Cuts preallocated zeros after the last record (a segment is sealed this way before the next
+     * one is created, so only the newest segment may be longer than its records).
+     *
+     * @return whether the file was longer than its records (its size changed, so a sync of it
+     *         must include metadata)
+     */
+    boolean trimToEnd() throws IOException {
+        if (channel.size() <= end) {
+            return false;
+        }
+        channel.truncate(end);
+        return true;
     }
 
     void close() {
