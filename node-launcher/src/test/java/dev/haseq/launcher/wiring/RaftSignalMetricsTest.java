@@ -2,6 +2,7 @@ package dev.haseq.launcher.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.haseq.api.testing.FreePorts;
 import dev.haseq.launcher.config.ConfigKeys;
 import dev.haseq.launcher.config.ConfigLoader;
 import dev.haseq.launcher.config.ConfigRequest;
@@ -12,8 +13,6 @@ import dev.haseq.node.metrics.PrometheusTextParser.Family;
 import dev.haseq.node.metrics.PrometheusTextParser.Sample;
 import dev.haseq.node.sign.KeyFile;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,11 +53,6 @@ class RaftSignalMetricsTest {
         http.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private HaseqNode start(int i, int[] raftPorts, String... extraFlags) throws IOException {
         List<String> peers = new ArrayList<>();
@@ -70,7 +64,7 @@ class RaftSignalMetricsTest {
         Path home = root.resolve("node-" + i);
         List<String> flags = new ArrayList<>(List.of("--evnode.node.aggregator=true", "--evnode.raft.enable=true",
                 "--evnode.raft.node_id=node-" + i, "--evnode.raft.raft_addr=127.0.0.1:" + raftPorts[i - 1],
-                "--evnode.raft.peers=" + String.join(",", peers), "--evnode.rpc.address=127.0.0.1:" + freePort(),
+                "--evnode.raft.peers=" + String.join(",", peers), "--evnode.rpc.address=127.0.0.1:" + FreePorts.pick(1).get(0),
                 "--evnode.raft.log_store=file", "--evnode.node.block_time=100ms",
                 // RTT_MAX 50 ms by the guide's formulas: relaxed enough for a loaded 2-core machine.
                 "--evnode.raft.heartbeat_timeout=200ms", "--evnode.raft.election_timeout=800ms",
@@ -126,8 +120,9 @@ class RaftSignalMetricsTest {
 
     @Test
     void aMemberThatIsDownThenComesBackShowsEveryMonitoringSignalOfTheGuide() throws Exception {
-        int[] raftPorts = {freePort(), freePort(), freePort()};
-        int metricsPort = freePort();
+        List<Integer> ports = FreePorts.pick(4);
+        int[] raftPorts = {ports.get(0), ports.get(1), ports.get(2)};
+        int metricsPort = ports.get(3);
         HaseqNode node1 = start(1, raftPorts, "--evnode.metrics.enabled=true",
                 "--evnode.metrics.address=127.0.0.1:" + metricsPort);
         HaseqNode node2 = start(2, raftPorts);

@@ -2,6 +2,7 @@ package dev.haseq.launcher.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.haseq.api.testing.FreePorts;
 import dev.haseq.launcher.config.ConfigKeys;
 import dev.haseq.launcher.config.ConfigLoader;
 import dev.haseq.launcher.config.ConfigRequest;
@@ -62,16 +63,11 @@ class TransportAndStorageMetricsTest {
         http.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private HaseqNode start(int raftPort, String... extraFlags) throws IOException {
         List<String> flags = new ArrayList<>(List.of("--evnode.node.aggregator=true",
                 "--evnode.node.block_time=100ms", "--evnode.raft.raft_addr=127.0.0.1:" + raftPort,
-                "--evnode.rpc.address=127.0.0.1:" + freePort(), "--evnode.raft.log_store=file",
+                "--evnode.rpc.address=127.0.0.1:" + FreePorts.pick(1).get(0), "--evnode.raft.log_store=file",
                 "--evnode.raft.heartbeat_timeout=100ms", "--evnode.raft.election_timeout=400ms",
                 "--evnode.raft.leader_lease_timeout=50ms"));
         flags.addAll(List.of(extraFlags));
@@ -146,7 +142,7 @@ class TransportAndStorageMetricsTest {
 
     @Test
     void garbageOnTheRaftPortAndATornLogTailAreCountedInMetrics() throws Exception {
-        int raftPort = freePort();
+        int raftPort = FreePorts.pick(1).get(0);
         HaseqNode first = start(raftPort);
         Map<String, Family> before = scrapeUntil(first, "the single node commits a block",
                 f -> counter(f, "haseq_chain_height", Map.of()) >= 1);
@@ -191,7 +187,7 @@ class TransportAndStorageMetricsTest {
     void aPeerThatAnswersTheHandshakeWithGarbageIsCountedUnderItsName() throws Exception {
         try (ServerSocket fakePeer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             fakePeer.setSoTimeout((int) WAIT.toMillis());
-            HaseqNode node = start(freePort(), "--evnode.raft.enable=true", "--evnode.raft.node_id=node-1",
+            HaseqNode node = start(FreePorts.pick(1).get(0), "--evnode.raft.enable=true", "--evnode.raft.node_id=node-1",
                     "--evnode.raft.peers=node-2@127.0.0.1:" + fakePeer.getLocalPort());
             try (Socket dialled = fakePeer.accept()) {
                 dialled.getOutputStream().write("SSH-2.0-OpenSSH_9.6\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -7,7 +7,6 @@ import dev.haseq.api.storage.SnapshotStore;
 import dev.haseq.api.storage.SnapshotStoreProvider;
 import dev.haseq.api.storage.StorageContext;
 import dev.haseq.consensus.raft.transport.Await;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -212,28 +211,17 @@ class SnapshotCatchUpTest {
         public SnapshotStore open(StorageContext context) {
             SnapshotStore store = real.open(context);
             Path g = gated;
-            return g == null || !context.directory().startsWith(g) ? store : new SnapshotStore() {
+            return g == null || !context.directory().startsWith(g) ? store : new ForwardingSnapshotStore(store) {
                 @Override
                 public Writer create(SnapshotMeta meta) {
-                    Writer w = store.create(meta);
-                    return new Writer() {
-                        @Override
-                        public OutputStream stream() {
-                            return w.stream();
-                        }
-
+                    return new ForwardingWriter(super.create(meta)) {
                         @Override
                         public SnapshotMeta commit() {
                             commitWaiting = true;
                             await(commits);
-                            SnapshotMeta m = w.commit();
+                            SnapshotMeta m = super.commit();
                             committed.add(m);
                             return m;
-                        }
-
-                        @Override
-                        public void close() {
-                            w.close();
                         }
                     };
                 }
@@ -244,17 +232,7 @@ class SnapshotCatchUpTest {
                         restoreWaiting = true;
                         await(restores);
                     }
-                    return store.openLatest();
-                }
-
-                @Override
-                public List<SnapshotMeta> list() {
-                    return store.list();
-                }
-
-                @Override
-                public void close() {
-                    store.close();
+                    return super.openLatest();
                 }
             };
         }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +68,9 @@ class SnapshotReceiveFaultsTest {
             return c.directory().equals(victimDir) ? new Victim(store) : store;
         }
 
-        private final class Victim implements SnapshotStore {
-            private final SnapshotStore store;
-
+        private final class Victim extends ForwardingSnapshotStore {
             Victim(SnapshotStore store) {
-                this.store = store;
+                super(store);
             }
 
             @Override
@@ -82,7 +79,7 @@ class SnapshotReceiveFaultsTest {
                     throw new StorageException("cannot create a snapshot file in " + victimDir
                             + ": No space left on device (simulated)");
                 }
-                Writer w = store.create(meta);
+                Writer w = super.create(meta);
                 ByteArrayOutputStream copy = new ByteArrayOutputStream();
                 int[] writes = {0};
                 boolean[] done = {false};
@@ -105,7 +102,7 @@ class SnapshotReceiveFaultsTest {
                         copy.write(b, off, len);
                     }
                 };
-                return new Writer() {
+                return new ForwardingWriter(w) {
                     @Override
                     public OutputStream stream() {
                         return out;
@@ -113,7 +110,7 @@ class SnapshotReceiveFaultsTest {
 
                     @Override
                     public SnapshotMeta commit() {
-                        SnapshotMeta m = w.commit();
+                        SnapshotMeta m = super.commit();
                         done[0] = true;
                         committed.add(new Written(meta, copy.toByteArray()));
                         return m;
@@ -125,24 +122,9 @@ class SnapshotReceiveFaultsTest {
                             done[0] = true;
                             abandoned.add(new Written(meta, copy.toByteArray()));
                         }
-                        w.close();
+                        super.close();
                     }
                 };
-            }
-
-            @Override
-            public Optional<Reader> openLatest() {
-                return store.openLatest();
-            }
-
-            @Override
-            public List<SnapshotMeta> list() {
-                return store.list();
-            }
-
-            @Override
-            public void close() {
-                store.close();
             }
         }
     }
