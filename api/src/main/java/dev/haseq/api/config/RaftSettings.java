@@ -243,12 +243,9 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
                         + ELECTION_TIMEOUT + " (" + Durations.format(election)
                         + "), or a deposed leader may still believe it leads; the guide suggests heartbeat_timeout / 2 ("
                         + Durations.format(heartbeat.dividedBy(2)) + ")");
-            } else if (lease.compareTo(heartbeat.dividedBy(2)) > 0) {
-                warnings.add(new ConfigProblem(LEADER_LEASE_TIMEOUT, LEADER_LEASE_TIMEOUT + " (" + Durations.format(lease)
-                        + ") is above half of " + HEARTBEAT_TIMEOUT + " (" + Durations.format(heartbeat)
-                        + "); the guide suggests about " + Durations.format(heartbeat.dividedBy(2))));
+            } else {
+                formulaWarnings(heartbeat, election, lease, send);
             }
-            formulaWarnings(heartbeat, election, lease, send);
             long threshold = number(SNAPSHOT_THRESHOLD, DEFAULT_SNAPSHOT_THRESHOLD, 1);
             long trailing = number(TRAILING_LOGS, DEFAULT_TRAILING_LOGS, 0);
             int snapCount = (int) Math.min(Integer.MAX_VALUE, number(SNAP_COUNT, DEFAULT_SNAP_COUNT, 1));
@@ -257,9 +254,9 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
 
             if (enable && nodeId != null && (peers.size() + 1) % 2 == 0) {
                 int n = peers.size() + 1;
-                warnings.add(new ConfigProblem(PEERS, "the cluster has " + n + " members (" + PEERS
+                warn(PEERS, "the cluster has " + n + " members (" + PEERS
                         + " plus this node), an even number: it tolerates no more failures than " + (n - 1)
-                        + " members would; run an odd number (3 or 5)"));
+                        + " members would; run an odd number (3 or 5)");
             }
             if (!errors.isEmpty()) {
                 return new Parsed(Optional.empty(), errors, warnings);
@@ -274,7 +271,7 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
          * heartbeat, lease = heartbeat / 2, send = 2-3 x RTT_MAX, i.e. about heartbeat / 2): each
          * ratio more than a factor of ~2 off is a warning that says what it costs. The bounds leave
          * the guide's defaults (350/1000/175/200 ms) and its production example (92/368/46/50 ms)
-         * silent. Lease above heartbeat / 2 is warned about by the caller.
+         * silent. Only called when the timings passed the rules that are errors.
          */
         private void formulaWarnings(Duration heartbeat, Duration election, Duration lease, Duration send) {
             String hb = HEARTBEAT_TIMEOUT + " (" + Durations.format(heartbeat) + ")";
@@ -287,7 +284,10 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
                         + hb + ": a split vote leaves the cluster without a leader that long; "
                         + "the guide suggests 4 x heartbeat_timeout (" + Durations.format(heartbeat.multipliedBy(4)) + ")");
             }
-            if (lease.compareTo(heartbeat.dividedBy(8)) < 0) {
+            if (lease.compareTo(heartbeat.dividedBy(2)) > 0) {
+                warn(LEADER_LEASE_TIMEOUT, LEADER_LEASE_TIMEOUT + " (" + Durations.format(lease) + ") is above half of "
+                        + hb + "; the guide suggests about " + Durations.format(heartbeat.dividedBy(2)));
+            } else if (lease.compareTo(heartbeat.dividedBy(8)) < 0) {
                 warn(LEADER_LEASE_TIMEOUT, LEADER_LEASE_TIMEOUT + " (" + Durations.format(lease) + ") is below "
                         + hb + " / 8: a leader steps down whenever one acknowledgement round is a little late; "
                         + "the guide suggests about heartbeat_timeout / 2 (" + Durations.format(heartbeat.dividedBy(2)) + ")");
@@ -390,8 +390,8 @@ public record RaftSettings(boolean enable, NodeId nodeId, HostPort raftAddr, Pat
                 peers.add(peer);
             }
             if (!enable && !peers.isEmpty()) {
-                warnings.add(new ConfigProblem(PEERS, PEERS + " is set but raft.enable is false: the node runs alone "
-                        + "and ignores its peers"));
+                warn(PEERS, PEERS + " is set but raft.enable is false: the node runs alone "
+                        + "and ignores its peers");
                 return List.of();
             }
             return peers;
