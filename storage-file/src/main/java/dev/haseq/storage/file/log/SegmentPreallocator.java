@@ -154,6 +154,11 @@ final class SegmentPreallocator implements AutoCloseable {
             LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
             runOnce();
         }
+        closeChannel();
+    }
+
+    /** Closes the channel of the segment being zeroed (on stop; an error there changes nothing). */
+    private void closeChannel() {
         lock.lock();
         try {
             switchTo(null);
@@ -291,14 +296,7 @@ final class SegmentPreallocator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else {
-            lock.lock();
-            try {
-                switchTo(null);
-            } catch (IOException e) {
-                // closing only
-            } finally {
-                lock.unlock();
-            }
+            closeChannel();
         }
     }
 }
